@@ -1,0 +1,47 @@
+"""Article analysis: sentences, labels, predictions and summary (pure CPU, no I/O)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.analysis.labels import label_alone, label_sentences
+from bot.analysis.predictions import find_predictions
+from bot.analysis.sentences import segment
+from bot.analysis.summary import summarize
+from bot.models import LABELS, Analysis, Article, Label
+from bot.ports import SubjectivityScorer
+from bot.settings import AnalysisSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Analyzer:
+    """Runs the whole analysis of one article with a given subjectivity model."""
+
+    scorer: SubjectivityScorer
+    settings: AnalysisSettings
+
+    def analyze(self, article: Article) -> Analysis:
+        """Split, label, find predictions and summarise one article."""
+        sentences = segment(article)
+        scores = self.scorer.subjectivity([s.text for s in sentences])
+        labelled = label_sentences(article, sentences, scores)
+        predictions = find_predictions(article, labelled)[: self.settings.max_predictions]
+        summary = summarize(article, labelled, max_points=self.settings.max_points)
+        total = len(labelled) or 1
+        composition: dict[Label, float] = {
+            label: round(sum(1 for s in labelled if s.label == label) / total, 3)
+            for label in LABELS
+        }
+        return Analysis(
+            article=article,
+            sentences=tuple(labelled),
+            summary=summary,
+            predictions=tuple(predictions),
+            composition=composition,
+        )
+
+    def label(self, texts: Sequence[str]) -> list[tuple[Label, float]]:
+        """Label sentences each on its own, without article context."""
+        scores = self.scorer.subjectivity(list(texts))
+        return [label_alone(text, score) for text, score in zip(texts, scores, strict=True)]

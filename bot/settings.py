@@ -1,0 +1,104 @@
+"""Configuration: the only module that reads environment variables or the TOML file."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from bot.errors import ConfigError
+
+CONFIG_ENV = "UNSPIN_CONFIG"
+
+
+class FetchSettings(BaseModel):
+    """How links are fetched: limits, deadlines and the address policy."""
+
+    timeout_s: float = Field(20.0, gt=0, le=300)
+    connect_timeout_s: float = Field(5.0, gt=0, le=60)
+    read_timeout_s: float = Field(10.0, gt=0, le=300)
+    max_bytes: int = Field(2 * 1024 * 1024, gt=0)
+    max_redirects: int = Field(5, ge=0, le=20)
+    max_url_length: int = Field(2048, gt=0)
+    allowed_ports: list[int] = Field(default_factory=lambda: [80, 443])
+    allow_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    user_agent: str = "UnspinBot/0.1 (+https://github.com/unspin/unspin; article summariser)"
+
+    @field_validator("allow_hosts", mode="before")
+    @classmethod
+    def _split_csv(cls, value: Any) -> Any:
+        # Environment variables arrive as one string: accept "a,b:8080" as well as JSON.
+        if isinstance(value, str):
+            if value.lstrip().startswith("["):
+                return json.loads(value)
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+
+class AnalysisSettings(BaseModel):
+    """How articles are analysed and summarised."""
+
+    max_points: int = Field(5, ge=3, le=5)
+    max_predictions: int = Field(10, ge=0, le=50)
+    short_article_words: int = Field(150, ge=0)
+
+
+class Settings(BaseSettings):
+    """All of Unspin's settings: init args > UNSPIN_* env > TOML file > defaults."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="UNSPIN_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        toml_file=None,
+    )
+
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
+    analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_path = _CONFIG_PATH or os.environ.get(CONFIG_ENV)
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if toml_path:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(toml_path)))
+        return tuple(sources)
+
+
+_CONFIG_PATH: str | None = None
+
+
+def load_settings(config_path: str | Path | None = None, **overrides: Any) -> Settings:
+    """Load settings, raising ConfigError with a one-sentence message on any problem."""
+    global _CONFIG_PATH
+    path = str(config_path) if config_path is not None else os.environ.get(CONFIG_ENV)
+    if path is not None and not Path(path).is_file():
+        raise ConfigError(f"The configuration file {path} does not exist.")
+    _CONFIG_PATH = path
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"Invalid setting {where}: {first['msg']}.") from None
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"The configuration file {path} could not be read: {exc}.") from None
+    finally:
+        _CONFIG_PATH = None
