@@ -25,7 +25,7 @@ class Analyzer:
         """Split, label, find predictions and summarise one article."""
         sentences = segment(article)
         scores = self.scorer.subjectivity([s.text for s in sentences])
-        labelled = label_sentences(article, sentences, scores)
+        labelled = label_sentences(article, sentences, scores, self.scorer.threshold)
         predictions = find_predictions(article, labelled)[: self.settings.max_predictions]
         summary = summarize(article, labelled, max_points=self.settings.max_points)
         total = len(labelled) or 1
@@ -44,4 +44,7 @@ class Analyzer:
     def label(self, texts: Sequence[str]) -> list[tuple[Label, float]]:
         """Label sentences each on its own, without article context."""
         scores = self.scorer.subjectivity(list(texts))
-        return [label_alone(text, score) for text, score in zip(texts, scores, strict=True)]
+        threshold = self.scorer.threshold
+        return [
+            label_alone(text, score, threshold) for text, score in zip(texts, scores, strict=True)
+        ]
