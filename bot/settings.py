@@ -50,7 +50,6 @@ class AnalysisSettings(BaseModel):
 
     max_points: int = Field(5, ge=3, le=5)
     max_predictions: int = Field(10, ge=0, le=50)
-    short_article_words: int = Field(150, ge=0)
 
 
 class Settings(BaseSettings):
@@ -63,8 +62,8 @@ class Settings(BaseSettings):
         toml_file=None,
     )
 
-    fetch: FetchSettings = Field(default_factory=FetchSettings)
-    analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
+    fetch: FetchSettings = FetchSettings()
+    analysis: AnalysisSettings = AnalysisSettings()
 
     @classmethod
     def settings_customise_sources(

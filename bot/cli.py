@@ -1,0 +1,171 @@
+"""The `unspin` command line: analyze articles and label sentences from the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import sys
+from collections.abc import AsyncIterator, Sequence
+from typing import TextIO
+
+from bot import __version__
+from bot.analysis import Analyzer
+from bot.errors import ConfigError, ExtractionError, FetchError, UnspinError, UsageError
+from bot.fetch import AiohttpFetcher, build_session
+from bot.models import Article
+from bot.render import card_text
+from bot.serialize import analysis_to_json, error_to_json
+from bot.settings import Settings, load_settings
+from bot.sources import article_from_bytes, article_from_page, is_url, read_file
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_USAGE, EXIT_FETCH = 0, 2, 3
+
+
+def exit_code_for(error: UnspinError) -> int:
+    """Map an error to the contract's exit status: 3 for fetching, 2 for everything else."""
+    return EXIT_FETCH if isinstance(error, FetchError) else EXIT_USAGE
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="TOML configuration file (default: $UNSPIN_CONFIG, else built-in defaults)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="unspin",
+        description="Summarise news articles, keeping what they report apart from what they argue.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"unspin {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    analyze = commands.add_parser(
+        "analyze",
+        parents=[common],
+        help="analyse articles: a URL, an .html or .txt file, or - for stdin",
+        description="Analyse each SOURCE (an http(s) URL, an .html/.htm or .txt file, or - "
+        "for stdin) and print its card, or with --json one JSON object per line.",
+    )
+    analyze.add_argument("sources", nargs="+", metavar="SOURCE")
+    analyze.add_argument("--json", action="store_true", help="print unspin.analysis/1 JSON")
+    analyze.add_argument(
+        "--brief", action="store_true", help="card without the per-sentence details"
+    )
+    commands.add_parser(
+        "label",
+        parents=[common],
+        help="label sentences from stdin, one per line, each on its own",
+        description="Read one sentence per line on stdin; print one JSON object per line: "
+        '{"text", "label", "confidence"}. Blank lines are skipped.',
+    )
+    return parser
+
+
+class _Session:
+    """Lazily builds the expensive parts (model, HTTP session) the first time they are needed."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._analyzer: Analyzer | None = None
+        self._fetcher: AiohttpFetcher | None = None
+        self._stack = contextlib.AsyncExitStack()
+
+    @property
+    def analyzer(self) -> Analyzer:
+        if self._analyzer is None:
+            from bot.analysis.subjectivity import load_default_scorer
+
+            self._analyzer = Analyzer(load_default_scorer(), self.settings.analysis)
+        return self._analyzer
+
+    async def fetcher(self) -> AiohttpFetcher:
+        if self._fetcher is None:
+            session = await self._stack.enter_async_context(build_session(self.settings.fetch))
+            self._fetcher = AiohttpFetcher(session, self.settings.fetch)
+        return self._fetcher
+
+    async def aclose(self) -> None:
+        await self._stack.aclose()
+
+    async def article(self, source: str, stdin: TextIO) -> Article:
+        if source == "-":
+            return article_from_bytes(stdin.buffer.read(), name="standard input")
+        if is_url(source):
+            page = await (await self.fetcher()).fetch(source.strip())
+            return article_from_page(page)
+        return read_file(source)
+
+
+@contextlib.asynccontextmanager
+async def _session(settings: Settings) -> AsyncIterator[_Session]:
+    session = _Session(settings)
+    try:
+        yield session
+    finally:
+        await session.aclose()
+
+
+async def _analyze(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
+    status = EXIT_OK
+    async with _session(settings) as session:
+        for source in args.sources:
+            try:
+                article = await session.article(source, sys.stdin)
+                analysis = session.analyzer.analyze(article)
+            except (UnspinError, ExtractionError) as exc:
+                code = exit_code_for(exc)
+                status = max(status, code)
+                print(f"unspin: {source}: {exc}", file=err)
+                if args.json and len(args.sources) > 1:
+                    out.write(json.dumps(error_to_json(source, str(exc), code)) + "\n")
+                continue
+            if args.json:
+                out.write(json.dumps(analysis_to_json(analysis), ensure_ascii=False) + "\n")
+            else:
+                out.write(card_text(analysis, details=not args.brief) + "\n")
+            out.flush()
+    return status
+
+
+def _label(settings: Settings, stdin: TextIO, out: TextIO) -> int:
+    texts = [line.strip() for line in stdin if line.strip()]
+    if not texts:
+        return EXIT_OK
+    analyzer = _Session(settings).analyzer
+    for text, (label, confidence) in zip(texts, analyzer.label(texts), strict=True):
+        row = {"text": text, "label": label, "confidence": round(confidence, 3)}
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `unspin` console script; returns the process exit status."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="unspin: %(levelname)s %(message)s")
+    try:
+        settings = load_settings(getattr(args, "config", None))
+    except ConfigError as exc:
+        print(f"unspin: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        if args.command == "analyze":
+            return asyncio.run(_analyze(args, settings, sys.stdout, sys.stderr))
+        return _label(settings, sys.stdin, sys.stdout)
+    except UsageError as exc:
+        print(f"unspin: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
