@@ -1,0 +1,53 @@
+"""Peer pipelines timed against `unspin analyze`: run as `python peers.py TOOL FILE...`.
+
+trafilatura-lexrank: trafilatura.extract, then sumy's LexRank for a 3-sentence summary.
+newspaper: newspaper4k parse, then its nlp() (keywords and summary).
+Both print one JSON line per page so the work cannot be skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+
+def trafilatura_lexrank(paths: list[str]) -> None:
+    """Extract with trafilatura and summarise with LexRank (3 sentences)."""
+    import trafilatura
+    from sumy.nlp.stemmers import Stemmer
+    from sumy.nlp.tokenizers import Tokenizer
+    from sumy.parsers.plaintext import PlaintextParser
+    from sumy.summarizers.lex_rank import LexRankSummarizer
+    from sumy.utils import get_stop_words
+
+    tokenizer = Tokenizer("english")
+    summarizer = LexRankSummarizer(Stemmer("english"))
+    summarizer.stop_words = get_stop_words("english")
+    for path in paths:
+        text = trafilatura.extract(Path(path).read_bytes()) or ""
+        parser = PlaintextParser.from_string(text, tokenizer)
+        summary = [str(s) for s in summarizer(parser.document, 3)]
+        print(json.dumps({"path": path, "words": len(text.split()), "summary": summary}))
+
+
+def newspaper_nlp(paths: list[str]) -> None:
+    """Parse with newspaper4k and run its nlp() step."""
+    from newspaper import Article
+
+    for path in paths:
+        article = Article("https://example.com/article", language="en")
+        article.download(input_html=Path(path).read_text(encoding="utf-8", errors="replace"))
+        article.parse()
+        try:
+            article.nlp()
+        except Exception as exc:  # newspaper raises on empty text; count it, don't stop
+            print(json.dumps({"path": path, "error": type(exc).__name__}))
+            continue
+        print(json.dumps({"path": path, "words": len(article.text.split()),
+                          "summary": article.summary}))  # fmt: skip
+
+
+if __name__ == "__main__":
+    tools = {"trafilatura-lexrank": trafilatura_lexrank, "newspaper": newspaper_nlp}
+    tools[sys.argv[1]](sys.argv[2:])
