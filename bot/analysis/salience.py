@@ -1,0 +1,206 @@
+"""Sentence salience for extractive summaries: position, centrality, title overlap, quality."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+log = logging.getLogger(__name__)
+
+FloatArray = npt.NDArray[np.float64]
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+_OPENING_QUOTES = ('"', "'", "\u201c", "\u2018", "\u00ab", "\u201e")
+_LETTER = re.compile(r"[^\W\d_]")
+
+# A compact English stop list: function words carry no topic, so they must not drive centrality.
+STOPWORDS = frozenset(
+    """
+    a about above after again against all also am an and any are aren't as at be because been
+    before being below between both but by can can't cannot could couldn't did didn't do does
+    doesn't doing don't down during each even ever every few for from further get gets got had
+    hadn't has hasn't have haven't having he he'd he'll he's her here here's hers herself him
+    himself his how how's however i i'd i'll i'm i've if in into is isn't it it's its itself just
+    let's like made make many may me might more most much must mustn't my myself no nor not now of
+    off on once one only or other ought our ours ourselves out over own per put quite rather really
+    said same say says see seen shan't she she'd she'll she's should shouldn't since so some still
+    such than that that's the their theirs them themselves then there there's these they they'd
+    they'll they're they've this those though through thus to too two under until up upon us very
+    was wasn't we we'd we'll we're we've were weren't what what's when when's where where's whether
+    which while who who's whom whose why why's will with within without won't would wouldn't yet
+    you you'd you'll you're you've your yours yourself yourselves mr mrs ms dr
+    """.split()  # noqa: SIM905
+)
+
+_SUFFIXES = ("ingly", "edly", "ings", "ing", "ies", "ied", "ed", "es", "ly", "s")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A light suffix-stripping stem, so 'confirmed' and 'confirms' count as one term."""
+    if word.endswith("'s"):
+        word = word[:-2]
+    if len(word) <= 4 or word.isdigit():
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: -len(suffix)]
+            if suffix in ("ies", "ied"):
+                return base + "y"
+            if suffix == "s" and base.endswith(("s", "u", "i")):
+                return word
+            return base
+    return word
+
+
+def content_terms(text: str) -> list[str]:
+    """Lower-cased, stemmed content words of a text (stop words and single letters dropped)."""
+    words = _WORD.findall(text.translate(_APOSTROPHES).lower())
+    return [stem(w) for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """How the salience features combine; few parameters, chosen by cross-validation."""
+
+    position: float = 1.0
+    centrality: float = 1.0
+    title: float = 0.5
+    decay: float = 0.15
+    long_words: int = 40
+    point_words: int = 60
+    tldr_centrality: float = 1.0
+
+
+DEFAULT_WEIGHTS = Weights()
+
+
+def quality(text: str, *, quoted: bool = False, long_words: int = 40) -> float:
+    """A multiplier in (0, 1] that demotes poor summary material: quotes, questions, fragments."""
+    words = text.split()
+    n = len(words)
+    factor = 1.0
+    stripped = text.strip()
+    if n < 6:
+        factor *= 0.2
+    elif n < 9:
+        factor *= 0.6
+    if n > long_words:
+        factor *= max(0.4, long_words / n)
+    if stripped.endswith("?"):
+        factor *= 0.3
+    if stripped.endswith(":"):
+        factor *= 0.3
+    if quoted or stripped.startswith(_OPENING_QUOTES):
+        factor *= 0.4
+    letters = _LETTER.findall(stripped)
+    if letters and not any(c.islower() for c in letters):
+        factor *= 0.2
+    if stripped and stripped[-1] not in ".!?\"'\u201d\u2019)":
+        factor *= 0.6
+    return factor
+
+
+def term_matrix(terms: Sequence[Sequence[str]]) -> tuple[FloatArray, list[str]]:
+    """Sentence-by-term count matrix (rows are sentences) and its vocabulary."""
+    vocab: dict[str, int] = {}
+    for sent in terms:
+        for t in sent:
+            vocab.setdefault(t, len(vocab))
+    matrix = np.zeros((len(terms), len(vocab)), dtype=np.float64)
+    for row, sent in enumerate(terms):
+        for t in sent:
+            matrix[row, vocab[t]] += 1.0
+    return matrix, list(vocab)
+
+
+def _unit_rows(matrix: FloatArray) -> FloatArray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return np.asarray(np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0))
+
+
+def similarity(matrix: FloatArray) -> FloatArray:
+    """Cosine similarity between sentences over log-scaled term counts."""
+    unit = _unit_rows(np.log1p(matrix))
+    return np.asarray(unit @ unit.T, dtype=np.float64)
+
+
+def centrality(matrix: FloatArray) -> FloatArray:
+    """How well each sentence covers the article's recurring content words, scaled to [0, 1].
+
+    The centroid leaves the sentence itself out, so a long sentence does not score by
+    matching its own words.
+    """
+    n = matrix.shape[0]
+    if n == 0 or matrix.shape[1] == 0:
+        return np.zeros(n, dtype=np.float64)
+    logged = np.log1p(matrix)
+    rest = logged.sum(axis=0, keepdims=True) - logged
+    # Terms used in one sentence only say nothing about the article's topic.
+    spread = (matrix > 0).sum(axis=0, keepdims=True) > 1
+    rest = rest * spread
+    unit = _unit_rows(logged)
+    rest_unit = _unit_rows(rest)
+    scores = np.asarray((unit * rest_unit).sum(axis=1), dtype=np.float64)
+    top = float(scores.max())
+    return scores / top if top > 0 else scores
+
+
+def title_overlap(terms: Sequence[Sequence[str]], title: str) -> FloatArray:
+    """Fraction of the title's content words that each sentence contains."""
+    wanted = set(content_terms(title))
+    if not wanted:
+        return np.zeros(len(terms), dtype=np.float64)
+    return np.array([len(wanted & set(t)) / len(wanted) for t in terms], dtype=np.float64)
+
+
+def position_prior(count: int, decay: float) -> FloatArray:
+    """News puts its key facts first: a prior that falls off with the sentence's rank."""
+    ranks = np.arange(count, dtype=np.float64)
+    return np.asarray(1.0 / (1.0 + decay * ranks), dtype=np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """Per-sentence salience features of one article, and how alike its sentences are."""
+
+    prior: FloatArray
+    centrality: FloatArray
+    title: FloatArray
+    quality: FloatArray
+    similarity: FloatArray
+
+    def score(self, weights: Weights, centrality_weight: float | None = None) -> FloatArray:
+        """Weighted evidence, demoted by quality; centrality's weight can be overridden."""
+        c = weights.centrality if centrality_weight is None else centrality_weight
+        base = weights.position * self.prior + c * self.centrality + weights.title * self.title
+        return np.asarray(base * self.quality, dtype=np.float64)
+
+
+def features(
+    texts: Sequence[str],
+    quoted: Sequence[bool],
+    title: str,
+    weights: Weights = DEFAULT_WEIGHTS,
+) -> Features:
+    """Compute every salience feature of an article's sentences."""
+    terms = [content_terms(t) for t in texts]
+    matrix, _ = term_matrix(terms)
+    factors = [
+        quality(t, quoted=q, long_words=weights.long_words)
+        for t, q in zip(texts, quoted, strict=True)
+    ]
+    return Features(
+        prior=position_prior(len(texts), weights.decay),
+        centrality=centrality(matrix),
+        title=title_overlap(terms, title),
+        quality=np.array(factors, dtype=np.float64),
+        similarity=similarity(matrix),
+    )

@@ -1,0 +1,329 @@
+"""ROUGE of Unspin's summary points (CNN/DM) and tldr (XSum) next to Lead-k and LexRank.
+
+Usage: python evaluation/summaries.py [--data PATH] [--cv] [--no-lexrank]
+
+Prints ROUGE-1/2/L F-measure (rouge-score, Porter stemming) x 100 on the FRANK validation
+articles: `points` joined against the CNN/DM highlights next to Lead-3, and `tldr` against the
+XSum one-sentence summaries next to Lead-1. Every system sees the same sentences. With --cv it
+also reruns the small weight grid in 5-fold cross-validation and reports the held-out scores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import itertools
+import json
+import re
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from statistics import mean
+
+from rouge_score import rouge_scorer
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _analysis_package() -> None:
+    """Let bot.analysis.summary load while sibling modules of bot.analysis are still missing."""
+    try:
+        import bot.analysis  # noqa: F401
+    except ImportError as exc:
+        import types
+
+        print(
+            f"note: bot.analysis incomplete ({exc}); loading its modules one by one",
+            file=sys.stderr,
+        )
+        stub = types.ModuleType("bot.analysis")
+        stub.__path__ = [str(ROOT / "bot" / "analysis")]
+        sys.modules["bot.analysis"] = stub
+
+
+_analysis_package()
+
+from bot.analysis.salience import DEFAULT_WEIGHTS, Weights  # noqa: E402
+from bot.analysis.summary import summarize  # noqa: E402
+from bot.models import Article, Block, LabelledSentence, Sentence  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data" / "frank-validation.jsonl"
+METRICS = ("rouge1", "rouge2", "rougeL")
+SCORER = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
+
+# The FRANK texts lost their line breaks: "community.Dr Venter" is a paragraph boundary.
+_GLUED = re.compile(r"(?<=[a-z0-9%)\]][.!?])(?=[\"\u201c\u2018]?[A-Z])")
+_PTB = [
+    (re.compile(r"-LRB-|-LSB-|-LCB-"), "("),
+    (re.compile(r"-RRB-|-RSB-|-RCB-"), ")"),
+    (re.compile(r"``|''|\\'\\'"), '"'),
+    (re.compile(r" (n't|'s|'re|'ve|'m|'ll|'d)\b"), r"\1"),
+    (re.compile(r" ([.,;:!?%)])"), r"\1"),
+    (re.compile(r"([($]) "), r"\1"),
+]
+
+
+def normalise_reference(text: str) -> str:
+    """Undo PTB tokenisation (-LRB-, ` 's`, `` quotes) so references tokenise like articles."""
+    for pattern, repl in _PTB:
+        text = pattern.sub(repl, text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def build_article(text: str) -> Article:
+    """Plain article text to an Article, restoring paragraph breaks lost in the data set."""
+    text = _GLUED.sub("\n", text)
+    try:
+        from_text = importlib.import_module("bot.extract").article_from_text
+    except (ImportError, AttributeError):
+        blocks = tuple(Block(p.strip()) for p in text.split("\n") if p.strip())
+        return Article(title="", blocks=blocks)
+    article: Article = from_text(text)
+    return article
+
+
+_ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Gov|Sen|Rep|No|vs|[A-Z])\.$")
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"'\u201d\u2019]?\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
+
+
+def _simple_segment(article: Article) -> list[Sentence]:
+    """Temporary splitter, used only until bot.analysis.sentences lands."""
+    out: list[Sentence] = []
+    for p, block in enumerate(article.blocks):
+        start = 0
+        for m in _BOUNDARY.finditer(block.text):
+            piece = block.text[start : m.start()].strip()
+            if piece and not _ABBREV.search(piece):
+                out.append(Sentence(len(out), block.text[start : m.end()].strip(), p, block.quoted))
+                start = m.end()
+        tail = block.text[start:].strip()
+        if tail:
+            out.append(Sentence(len(out), tail, p, block.quoted))
+    return out
+
+
+def segmenter() -> Callable[[Article], list[Sentence]]:
+    """The project's sentence splitter when present, else the temporary one."""
+    try:
+        segment = importlib.import_module("bot.analysis.sentences").segment
+    except (ImportError, AttributeError):
+        print("note: bot.analysis.sentences missing, using a temporary splitter", file=sys.stderr)
+        return _simple_segment
+    return lambda a: list(segment(a))
+
+
+def labeller() -> Callable[[Article, list[Sentence]], list[LabelledSentence]]:
+    """Real labels from the project pipeline when it is importable, else all `reported`."""
+    try:
+        label_sentences = importlib.import_module("bot.analysis.labels").label_sentences
+        scorer = importlib.import_module("bot.analysis.subjectivity").load_default_scorer()
+    except (ImportError, AttributeError) as exc:
+        print(f"note: labels unavailable ({exc}); fake labels (ROUGE unaffected)", file=sys.stderr)
+        return lambda a, ss: [LabelledSentence(s, "reported", 0.5, "fake") for s in ss]
+
+    def label(article: Article, sentences: list[Sentence]) -> list[LabelledSentence]:
+        scores = scorer.subjectivity([s.text for s in sentences])
+        return list(label_sentences(article, sentences, scores, scorer.threshold))
+
+    return label
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One evaluation article, prepared once for every system."""
+
+    dataset: str
+    reference: str
+    article: Article
+    labelled: list[LabelledSentence]
+
+
+def load(path: Path) -> list[Item]:
+    """Read the FRANK rows and split and label each article once."""
+    segment, label = segmenter(), labeller()
+    items = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        article = build_article(row["article"])
+        items.append(
+            Item(
+                row["dataset"],
+                normalise_reference(row["reference"]),
+                article,
+                label(article, segment(article)),
+            )
+        )
+    return items
+
+
+def rouge(pairs: Iterable[tuple[str, str]]) -> dict[str, float]:
+    """Mean ROUGE F-measure x 100 over (reference, candidate) pairs."""
+    scores = [SCORER.score(ref, cand) for ref, cand in pairs]
+    return {m: 100 * mean(s[m].fmeasure for s in scores) for m in METRICS}
+
+
+def lead(item: Item, k: int) -> str:
+    """The first k sentences."""
+    return " ".join(ls.sentence.text for ls in item.labelled[:k])
+
+
+def lexrank(item: Item, k: int) -> str:
+    """sumy's LexRank over the same sentences, k of them in article order."""
+    from sumy.models.dom import ObjectDocumentModel, Paragraph
+    from sumy.models.dom import Sentence as SumySentence
+    from sumy.nlp.stemmers import Stemmer
+    from sumy.summarizers.lex_rank import LexRankSummarizer
+    from sumy.utils import get_stop_words
+
+    class Words:
+        """Regex word tokenizer: sumy's own needs NLTK data we may not download."""
+
+        language = "english"
+
+        def to_words(self, text: str) -> list[str]:
+            return re.findall(r"\w+", text)
+
+    tok = Words()
+    sents = [SumySentence(ls.sentence.text, tok) for ls in item.labelled]
+    summarizer = LexRankSummarizer(Stemmer("english"))
+    summarizer.stop_words = get_stop_words("english")
+    chosen = summarizer(ObjectDocumentModel([Paragraph(sents)]), k)
+    return " ".join(str(s) for s in chosen)
+
+
+def ours_points(item: Item, weights: Weights) -> str:
+    """Our summary points joined."""
+    s = summarize(item.article, item.labelled, weights=weights)
+    return " ".join(p.text for p in s.points)
+
+
+def ours_tldr(item: Item, weights: Weights) -> str:
+    """Our tldr."""
+    return summarize(item.article, item.labelled, weights=weights).tldr
+
+
+def table(items: Sequence[Item], with_lexrank: bool) -> list[tuple[str, str, dict[str, float]]]:
+    """Every system's ROUGE on both halves of the data."""
+    cnn = [i for i in items if i.dataset == "cnndm"]
+    xsum = [i for i in items if i.dataset == "xsum"]
+    rows: list[tuple[str, str, dict[str, float]]] = [
+        (
+            f"CNN/DM ({len(cnn)})",
+            "unspin points",
+            rouge((i.reference, ours_points(i, DEFAULT_WEIGHTS)) for i in cnn),
+        ),
+        (f"CNN/DM ({len(cnn)})", "Lead-3", rouge((i.reference, lead(i, 3)) for i in cnn)),
+        (
+            f"XSum ({len(xsum)})",
+            "unspin tldr",
+            rouge((i.reference, ours_tldr(i, DEFAULT_WEIGHTS)) for i in xsum),
+        ),
+        (f"XSum ({len(xsum)})", "Lead-1", rouge((i.reference, lead(i, 1)) for i in xsum)),
+    ]
+    if with_lexrank:
+        rows.insert(
+            2,
+            (
+                f"CNN/DM ({len(cnn)})",
+                "LexRank-3 (sumy)",
+                rouge((i.reference, lexrank(i, 3)) for i in cnn),
+            ),
+        )
+        rows.append(
+            (
+                f"XSum ({len(xsum)})",
+                "LexRank-1 (sumy)",
+                rouge((i.reference, lexrank(i, 1)) for i in xsum),
+            )
+        )
+    return rows
+
+
+GRID = {
+    "centrality": (0.5, 1.0, 2.0),
+    "decay": (0.05, 0.15, 0.4),
+    "point_words": (40, 60, 80),
+}
+
+
+def _per_article(item: Item, weights: Weights) -> dict[str, float]:
+    """One article's ROUGE F for the output the bar measures (points or tldr)."""
+    cand = ours_points(item, weights) if item.dataset == "cnndm" else ours_tldr(item, weights)
+    s = SCORER.score(item.reference, cand)
+    return {m: 100 * s[m].fmeasure for m in METRICS}
+
+
+def cross_validate(items: Sequence[Item], folds: int = 5) -> dict[str, dict[str, float]]:
+    """Held-out ROUGE when the grid point is chosen on the other folds (stratified by data set)."""
+    combos = [
+        replace(DEFAULT_WEIGHTS, **dict(zip(GRID, values, strict=True)))  # type: ignore[arg-type]
+        for values in itertools.product(*GRID.values())
+    ]
+    table_ = [[_per_article(item, w) for item in items] for w in combos]
+    fold_of: dict[int, int] = {}
+    for dataset in ("cnndm", "xsum"):
+        for n, k in enumerate(k for k, it in enumerate(items) if it.dataset == dataset):
+            fold_of[k] = n % folds
+    held: dict[int, dict[str, float]] = {}
+    picks: list[Weights] = []
+    for f in range(folds):
+        train = [k for k in range(len(items)) if fold_of[k] != f]
+
+        def objective(c: int, train: list[int] = train) -> float:
+            # Both halves count equally, so the larger one does not decide alone.
+            return sum(
+                mean(mean(table_[c][k].values()) for k in train if items[k].dataset == d)
+                for d in ("cnndm", "xsum")
+            )
+
+        best = max(range(len(combos)), key=lambda c: (objective(c), -c))
+        picks.append(combos[best])
+        for k in range(len(items)):
+            if fold_of[k] == f:
+                held[k] = table_[best][k]
+    for p in picks:
+        print(f"  fold pick: centrality={p.centrality} decay={p.decay} point_words={p.point_words}")
+    out = {}
+    for dataset in ("cnndm", "xsum"):
+        ks = [k for k in held if items[k].dataset == dataset]
+        out[dataset] = {m: mean(held[k][m] for k in ks) for m in METRICS}
+    return out
+
+
+def _fmt(scores: dict[str, float]) -> str:
+    return "  ".join(f"{scores[m]:6.2f}" for m in METRICS)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the ROUGE table (and optionally the cross-validated scores)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--cv", action="store_true", help="5-fold CV of the weight grid")
+    parser.add_argument("--no-lexrank", action="store_true", help="skip the sumy LexRank rows")
+    args = parser.parse_args(argv)
+    if not args.data.is_file():
+        print(f"no data at {args.data}", file=sys.stderr)
+        return 2
+    t0 = time.perf_counter()
+    items = load(args.data)
+    t1 = time.perf_counter()
+    for item in items:
+        summarize(item.article, item.labelled)
+    per = (time.perf_counter() - t1) / len(items) * 1000
+    print(f"{'set':<14}{'system':<20}{'R-1':>6}  {'R-2':>6}  {'R-L':>6}")
+    for dataset, system, scores in table(items, not args.no_lexrank):
+        print(f"{dataset:<14}{system:<20}{_fmt(scores)}")
+    print(f"summarize: {per:.2f} ms per article (prep {time.perf_counter() - t0:.1f} s total)")
+    if args.cv:
+        held = cross_validate(items)
+        print("5-fold cross-validated (grid chosen on the other folds):")
+        print(f"{'CNN/DM':<14}{'unspin points':<20}{_fmt(held['cnndm'])}")
+        print(f"{'XSum':<14}{'unspin tldr':<20}{_fmt(held['xsum'])}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
