@@ -1,0 +1,1 @@
+"""Persistence internals behind bot.store: tables, engines, migrations and queries."""

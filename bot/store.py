@@ -1,0 +1,353 @@
+"""Persistence for the bot: analyses cache, shares, channel settings, polls, votes, events."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager, nullcontext
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import exc
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.poll_errors import StorageError
+from bot.poll_models import PollSpec, PollState
+from bot.storage import migrate
+from bot.storage import poll_queries as pq
+from bot.storage.engine import READ_ONLY, create_engine, redacted
+from bot.storage.records import ChannelConfig, Share
+from bot.storage.tables import analyses, channel_settings, polls, processed_events, shares
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+_SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+class SqlStore:
+    """The bot's state in SQLite or PostgreSQL; `open` it once, `close` it when done."""
+
+    def __init__(
+        self, engine: AsyncEngine, *, analysis_ttl_s: float = 7 * 24 * 3600, clock: Clock = utcnow
+    ) -> None:
+        self.engine = engine
+        self.analysis_ttl = timedelta(seconds=analysis_ttl_s)
+        self._clock = clock
+        # SQLite has one writer at a time; queueing writers here instead of in SQLite's busy
+        # handler (which sleeps in growing steps) keeps a vote storm fast. Other processes
+        # still wait on the busy timeout.
+        self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+
+    @classmethod
+    async def open(
+        cls,
+        url: str,
+        *,
+        busy_timeout_ms: int = 5000,
+        pool_size: int = 5,
+        schema: str | None = None,
+        migrate_schema: bool = True,
+        analysis_ttl_s: float = 7 * 24 * 3600,
+        clock: Clock = utcnow,
+    ) -> SqlStore:
+        """Connect to `url`, migrate it to the current schema, and return the store."""
+        if schema is not None and not _SCHEMA_NAME.match(schema):
+            raise ValueError(f"invalid schema name {schema!r}")
+        engine = create_engine(
+            url, busy_timeout_ms=busy_timeout_ms, pool_size=pool_size, schema=schema
+        )
+        try:
+            if migrate_schema:
+                await migrate.upgrade(engine, schema=schema)
+        except (exc.OperationalError, exc.InterfaceError, OSError) as error:
+            await engine.dispose()
+            log.error("cannot open the database %s: %s", redacted(url), error)
+            raise StorageError("The database could not be opened.") from error
+        except BaseException:
+            await engine.dispose()
+            raise
+        log.info("store opened at %s", redacted(url))
+        return cls(engine, analysis_ttl_s=analysis_ttl_s, clock=clock)
+
+    async def close(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()
+
+    async def __aenter__(self) -> SqlStore:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def now(self) -> datetime:
+        """The store's clock (injected in tests)."""
+        return self._clock()
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[AsyncConnection]:
+        async with self._write_lock or nullcontext():
+            try:
+                async with self.engine.begin() as conn:
+                    yield conn
+            except (exc.OperationalError, exc.InterfaceError) as error:
+                raise StorageError("The database is not available right now.") from error
+
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[AsyncConnection]:
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execution_options(**{READ_ONLY: True})
+                yield conn
+        except (exc.OperationalError, exc.InterfaceError) as error:
+            raise StorageError("The database is not available right now.") from error
+
+    async def ping(self) -> bool:
+        """True when the database answers a trivial query (for /healthz)."""
+        try:
+            async with self._read() as conn:
+                await conn.execute(sa.text("SELECT 1"))
+        except (StorageError, exc.SQLAlchemyError, OSError) as error:
+            log.warning("database ping failed: %s", error)
+            return False
+        return True
+
+    # Analyses cache ------------------------------------------------------------------------
+
+    async def save_analysis(
+        self, url: str, payload: Mapping[str, Any], *, ttl_s: float | None = None
+    ) -> None:
+        """Cache the analysis JSON for a normalised URL, replacing any earlier one."""
+        now = self.now()
+        ttl = self.analysis_ttl if ttl_s is None else timedelta(seconds=ttl_s)
+        async with self._write() as conn:
+            stmt = pq.insert_into(conn, analyses).values(
+                url=url, payload=dict(payload), created_at=now, expires_at=now + ttl
+            )
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["url"],
+                set_={
+                    "payload": stmt.excluded.payload,
+                    "created_at": stmt.excluded.created_at,
+                    "expires_at": stmt.excluded.expires_at,
+                },
+            )
+            await conn.execute(stmt)
+
+    async def get_analysis(self, url: str) -> dict[str, Any] | None:
+        """The cached analysis JSON for a normalised URL, or None if absent or expired."""
+        async with self._read() as conn:
+            payload = (
+                await conn.execute(
+                    sa.select(analyses.c.payload).where(
+                        analyses.c.url == url, analyses.c.expires_at > self.now()
+                    )
+                )
+            ).scalar_one_or_none()
+        return dict(payload) if payload is not None else None
+
+    # Shares --------------------------------------------------------------------------------
+
+    async def record_share(self, share: Share) -> None:
+        """Remember where a link was answered."""
+        async with self._write() as conn:
+            await conn.execute(
+                sa.insert(shares).values(
+                    platform=share.platform,
+                    channel_id=share.channel_id,
+                    url=share.url,
+                    message_id=share.message_id,
+                    thread_id=share.thread_id,
+                    user_id=share.user_id,
+                    shared_at=share.shared_at,
+                )
+            )
+
+    async def find_recent_share(
+        self, platform: str, channel_id: str, url: str, within: timedelta
+    ) -> Share | None:
+        """The latest answer to `url` in this channel within `within` of now, if any."""
+        async with self._read() as conn:
+            row = (
+                await conn.execute(
+                    sa.select(shares)
+                    .where(
+                        shares.c.platform == platform,
+                        shares.c.channel_id == channel_id,
+                        shares.c.url == url,
+                        shares.c.shared_at >= self.now() - within,
+                    )
+                    .order_by(shares.c.shared_at.desc(), shares.c.id.desc())
+                    .limit(1)
+                )
+            ).first()
+        if row is None:
+            return None
+        return Share(
+            platform=row.platform,
+            channel_id=row.channel_id,
+            url=row.url,
+            shared_at=row.shared_at,
+            message_id=row.message_id,
+            thread_id=row.thread_id,
+            user_id=row.user_id,
+        )
+
+    # Channel settings ----------------------------------------------------------------------
+
+    async def get_channel_settings(self, platform: str, channel_id: str) -> ChannelConfig | None:
+        """The channel's own settings, or None when its admins never changed any."""
+        async with self._read() as conn:
+            row = (
+                await conn.execute(
+                    sa.select(channel_settings).where(
+                        channel_settings.c.platform == platform,
+                        channel_settings.c.channel_id == channel_id,
+                    )
+                )
+            ).first()
+        if row is None:
+            return None
+        return ChannelConfig(
+            platform=row.platform,
+            channel_id=row.channel_id,
+            mode=row.mode,
+            reply=row.reply,
+            languages=tuple(row.languages),
+            allow_domains=tuple(row.allow_domains),
+            deny_domains=tuple(row.deny_domains),
+            poll_duration_h=row.poll_duration_h,
+            updated_by=row.updated_by,
+            updated_at=row.updated_at,
+        )
+
+    async def set_channel_settings(self, config: ChannelConfig) -> None:
+        """Store a channel's settings, replacing the previous ones (admin checks are the core's)."""
+        values = {
+            "platform": config.platform,
+            "channel_id": config.channel_id,
+            "mode": config.mode,
+            "reply": config.reply,
+            "languages": list(config.languages),
+            "allow_domains": list(config.allow_domains),
+            "deny_domains": list(config.deny_domains),
+            "poll_duration_h": config.poll_duration_h,
+            "updated_at": self.now(),
+            "updated_by": config.updated_by,
+        }
+        async with self._write() as conn:
+            stmt = pq.insert_into(conn, channel_settings).values(**values)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["platform", "channel_id"],
+                set_={k: v for k, v in values.items() if k not in ("platform", "channel_id")},
+            )
+            await conn.execute(stmt)
+
+    # Polls ---------------------------------------------------------------------------------
+
+    async def create_poll(
+        self,
+        spec: PollSpec,
+        *,
+        platform: str,
+        channel_id: str,
+        starter_id: str,
+        message_ref: str | None = None,
+    ) -> PollState:
+        """Store a new open poll (spec already fitted to the platform) and return its state."""
+        async with self._write() as conn:
+            poll_id = await pq.insert_poll(
+                conn,
+                spec,
+                platform=platform,
+                channel_id=channel_id,
+                starter_id=starter_id,
+                message_ref=message_ref,
+                now=self.now(),
+            )
+            return await pq.load_state(conn, poll_id)
+
+    async def set_poll_message(self, poll_id: int, message_ref: str) -> None:
+        """Remember the platform message that shows the poll (posted after it was created)."""
+        async with self._write() as conn:
+            await conn.execute(
+                sa.update(polls).where(polls.c.id == poll_id).values(message_ref=message_ref)
+            )
+
+    async def cast_vote(
+        self, poll_id: int, user_id: str, option: int, *, event_key: str | None = None
+    ) -> int:
+        """Set the person's vote (a repeat click replaces it); return the number of voters.
+
+        Raises PollClosed once the poll is closed or past its closing time, PollNotFound and
+        InvalidOption. With `event_key`, a redelivered platform event changes nothing.
+        """
+        async with self._write() as conn:
+            return await pq.cast_vote(
+                conn, poll_id, user_id, option, now=self.now(), event_key=event_key
+            )
+
+    async def close_poll(self, poll_id: int, *, closed_by: str | None = None) -> PollState:
+        """Close the poll and return it with the final tally; PollClosed if it already was."""
+        async with self._write() as conn:
+            state = await pq.close_poll(conn, poll_id, closed_by=closed_by, now=self.now())
+        log.info("poll %d closed with %d voters", poll_id, state.voters)
+        return state
+
+    async def get_poll(self, poll_id: int) -> PollState:
+        """The poll with a tally recounted from the stored votes; PollNotFound if absent."""
+        async with self._read() as conn:
+            return await pq.load_state(conn, poll_id)
+
+    async def find_poll_by_message(self, platform: str, message_ref: str) -> PollState | None:
+        """The poll shown by a platform message (native polls report votes that way)."""
+        async with self._read() as conn:
+            found = await pq.load_states(
+                conn, sa.and_(polls.c.platform == platform, polls.c.message_ref == message_ref)
+            )
+        return found[0] if found else None
+
+    async def list_open_polls(self) -> list[PollState]:
+        """Every open poll, soonest closing first (to re-arm expiry timers at start-up)."""
+        async with self._read() as conn:
+            return await pq.load_states(conn, polls.c.status == "open")
+
+    async def list_due_polls(self) -> list[PollState]:
+        """Open polls whose closing time has passed (to close them now)."""
+        async with self._read() as conn:
+            return await pq.load_states(
+                conn, sa.and_(polls.c.status == "open", polls.c.closes_at <= self.now())
+            )
+
+    # Idempotency and housekeeping ----------------------------------------------------------
+
+    async def mark_event_processed(self, platform: str, key: str) -> bool:
+        """Record a platform event id; False when it was seen before (a retry: skip it)."""
+        async with self._write() as conn:
+            return await pq.claim_event(conn, platform, key, self.now())
+
+    async def prune(self, *, events_older_than: timedelta = timedelta(days=2)) -> int:
+        """Delete expired analyses and old event keys; return how many rows went."""
+        now = self.now()
+        async with self._write() as conn:
+            gone = await conn.execute(sa.delete(analyses).where(analyses.c.expires_at <= now))
+            old = await conn.execute(
+                sa.delete(processed_events).where(
+                    processed_events.c.seen_at < now - events_older_than
+                )
+            )
+        return int(gone.rowcount) + int(old.rowcount)
