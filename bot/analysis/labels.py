@@ -1,0 +1,203 @@
+"""Label sentences reported / opinion / prediction from model scores, rules and article context."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.analysis.cues import SPEECH_VERBS
+from bot.analysis.sentences import inside_quotes
+from bot.analysis.signals import Signals, read_signals
+from bot.models import Article, Label, LabelledSentence, Sentence
+
+log = logging.getLogger(__name__)
+
+# Rule weights on the logit scale, where 0 is the model's tuned decision threshold.
+W_ATTRIBUTED = -3.5
+W_CONTINUED = -2.5
+W_CUE = 4.0
+W_FIRST_PERSON = 1.5
+W_EVALUATIVE = 1.2
+W_MILD = 0.4
+W_HEDGE = 1.0
+W_DEONTIC = 1.2
+W_QUESTION = 2.0
+W_COUNTERFACTUAL = 1.5
+W_FUTURE = 0.8
+W_AUTHOR_RUN = 1.5
+W_PAST_FACT = -0.8
+MAX_PRIOR = 0.8
+
+
+@dataclass(slots=True)
+class _Context:
+    """What the labeller remembers while it reads the article in order."""
+
+    known: list[str]
+    speaker: str | None = None
+    speaker_paragraph: int = -1
+    speaker_left: int = 0
+    author_paragraph: int = -1
+    last_label: Label | None = None
+    last_paragraph: int = -1
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+def _confidence(z: float) -> float:
+    return round(min(0.99, max(0.5, 1 / (1 + math.exp(-abs(z))))), 3)
+
+
+def _author_score(sig: Signals) -> tuple[float, list[str]]:
+    """Sum the rule weights for the author's own voice, with reasons, strongest first."""
+    parts: list[tuple[float, str]] = []
+    if sig.prediction_cue:
+        parts.append((W_CUE, f"cue label '{sig.prediction_cue.rstrip(' ,—-')}'"))
+    if sig.opinion_cue:
+        parts.append((W_CUE, f"cue label '{sig.opinion_cue.rstrip(' ,—-')}'"))
+    if sig.attribution is not None and sig.attribution.first_person:
+        parts.append((W_FIRST_PERSON + 1.0, f"first-person view '{sig.attribution.evidence}'"))
+    elif sig.first_person:
+        parts.append((W_FIRST_PERSON, f"first person '{sig.first_person}'"))
+    if sig.evaluative:
+        weight = W_EVALUATIVE * min(len(sig.evaluative), 2)
+        parts.append((weight, f"evaluative language '{sig.evaluative[0]}'"))
+    elif sig.mild:
+        parts.append((W_MILD * min(len(sig.mild), 2), f"evaluative language '{sig.mild[0]}'"))
+    if sig.question:
+        parts.append((W_QUESTION, "rhetorical question"))
+    if sig.counterfactual:
+        parts.append((W_COUNTERFACTUAL, "counterfactual speculation"))
+    if sig.deontic:
+        parts.append((W_DEONTIC, f"recommendation '{sig.deontic}'"))
+    if sig.hedge:
+        parts.append((W_HEDGE, f"hedge '{sig.hedge}'"))
+    if sig.future and not sig.counterfactual:
+        parts.append((W_FUTURE, f"future reference '{sig.future}'"))
+    parts.sort(key=lambda part: -part[0])
+    return sum(w for w, _ in parts), [why for _, why in parts]
+
+
+def _article_prior(signals: Sequence[Signals], quoted: Sequence[bool]) -> float:
+    """Shift towards `reported` in straight news and towards the author in opinion pieces."""
+    own = [s for s, q in zip(signals, quoted, strict=True) if not q]
+    if not own:
+        return 0.0
+    voice = sum(1 for s in own if s.author_voice) / len(own)
+    attributed = sum(1 for s in own if s.attributed) / len(own)
+    prior = (voice - 0.25) * 4 - max(0.0, attributed - 0.3) * 2
+    return max(-MAX_PRIOR, min(MAX_PRIOR, prior))
+
+
+def _is_prediction(sig: Signals, previous: Label | None) -> bool:
+    if sig.prediction_cue:
+        return True
+    if sig.counterfactual or sig.question:
+        return False
+    if sig.future:
+        return True
+    if sig.horizon and sig.weak_future:
+        return True
+    return previous == "prediction" and (sig.consequence or sig.fragment)
+
+
+def _decide(
+    sentence: Sentence, sig: Signals, score: float, threshold: float, prior: float, ctx: _Context
+) -> LabelledSentence:
+    """Label one sentence and update the running context."""
+    same_paragraph = sentence.paragraph == ctx.last_paragraph
+    attribution = sig.attribution if sig.attributed else None
+    source = attribution.source if attribution else None
+    z = _logit(score) - _logit(threshold) + prior
+    author, reasons = _author_score(sig)
+    label: Label
+    if attribution and attribution.source:
+        ctx.speaker = attribution.source
+        speech = attribution.evidence.split()[0] in SPEECH_VERBS or attribution.pronoun
+        ctx.speaker_paragraph, ctx.speaker_left = sentence.paragraph, (2 if speech else 0)
+        if attribution.source not in ctx.known:
+            ctx.known.append(attribution.source)
+    if sentence.quoted:
+        label, why, z = "reported", "quoted text", -4.0 + min(z, 0.0)
+        if attribution:
+            why = f"quoted; attributed: '{attribution.evidence}'"
+        elif ctx.speaker and same_paragraph:
+            source = ctx.speaker
+    elif attribution:
+        z += W_ATTRIBUTED + (author if sig.first_person else 0.0)
+        label, why = "reported", f"attributed: '{attribution.evidence}'"
+        if z > 0:
+            label, why = "opinion", reasons[0] if reasons else "model: the author's view"
+    else:
+        continuing = (
+            ctx.speaker is not None
+            and ctx.speaker_paragraph == sentence.paragraph
+            and ctx.speaker_left > 0
+            and author < W_EVALUATIVE
+        )
+        if continuing:
+            z += W_CONTINUED
+            source = ctx.speaker
+            ctx.speaker_left -= 1
+        if ctx.author_paragraph == sentence.paragraph and (sig.future or sig.fragment):
+            author += W_AUTHOR_RUN
+            reasons.append("continues the author's argument")
+        if same_paragraph and sig.fragment and ctx.last_label in ("opinion", "prediction"):
+            author += W_AUTHOR_RUN
+            reasons.append("continues the author's argument")
+        if sig.past_fact and not sig.author_voice:
+            z += W_PAST_FACT
+        z += author
+        if z > 0:
+            is_pred = _is_prediction(sig, ctx.last_label if same_paragraph else None)
+            label = "prediction" if is_pred else "opinion"
+            future_why = [r for r in reasons if r.startswith(("cue", "future"))]
+            why = (future_why or reasons or [f"model: the author's view (p={score:.2f})"])[0]
+            if label == "prediction" and not future_why and sig.consequence:
+                why = "consequence of the author's forecast"
+            source = None
+        elif continuing:
+            label, why = "reported", f"continues {ctx.speaker}'s reported words"
+        else:
+            label = "reported"
+            why = (
+                "news report of a past event"
+                if sig.past_fact
+                else f"model: factual statement (p={score:.2f})"
+            )
+    if label != "reported" and (sig.opinion_cue or sig.prediction_cue):
+        ctx.author_paragraph = sentence.paragraph
+        ctx.speaker = None
+    if label != "reported":
+        source = None
+    ctx.last_label, ctx.last_paragraph = label, sentence.paragraph
+    return LabelledSentence(sentence, label, _confidence(z), why, source)
+
+
+def label_sentences(
+    article: Article, sentences: Sequence[Sentence], scores: Sequence[float], threshold: float
+) -> list[LabelledSentence]:
+    """Label every sentence of an article, using quotation, attribution and the author's runs."""
+    ctx = _Context(known=[])
+    if article.author:
+        log.debug("labelling article by %s", article.author)
+    signals = [read_signals(s.text) for s in sentences]
+    prior = _article_prior(signals, [s.quoted for s in sentences])
+    out: list[LabelledSentence] = []
+    for sentence, score, sig in zip(sentences, scores, signals, strict=True):
+        if sig.attribution is not None and (sig.attribution.pronoun or ctx.known):
+            sig = read_signals(sentence.text, ctx.known)  # resolve pronouns and surnames
+        out.append(_decide(sentence, sig, score, threshold, prior, ctx))
+    return out
+
+
+def label_alone(text: str, score: float, threshold: float) -> tuple[Label, float]:
+    """Label one sentence with no article context; return the label and its confidence."""
+    sentence = Sentence(0, text, 0, quoted=inside_quotes(text))
+    labelled = _decide(sentence, read_signals(text), score, threshold, 0.0, _Context(known=[]))
+    return labelled.label, labelled.confidence

@@ -1,0 +1,182 @@
+"""Sentence splitting for news prose: abbreviations, quotes, ellipses, headlines, cue labels."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from bot.analysis.cues import words
+from bot.models import Article, Sentence
+
+log = logging.getLogger(__name__)
+
+# Titles and words that are never the last word of a sentence when written with a period.
+_NEVER_FINAL = words(
+    "mr mrs ms messrs dr prof gen sen rep gov lt col sgt capt cmdr adm maj cpl pvt pres supt "
+    "rev fr sr st mt ft hon amb atty det insp brig cdr vs v e.g i.e cf al approx dept est "
+    "fig figs vol vols pp op ed nos"
+)
+# Abbreviations that can end a sentence; we split after them only when a typical sentence opener
+# follows ("moved to the U.S. The next day" but "the U.S. Army", "5 p.m. Friday").
+_MAYBE_FINAL = words(
+    "inc corp co ltd llc plc jr bros etc a.m p.m u.s u.k u.n u.s.a e.u d.c n.y l.a"
+)
+# Month abbreviations and "No." are abbreviations when a number follows ("Jan. 5", "No. 5").
+_BEFORE_NUMBER = words("jan feb mar apr jun jul aug sep sept oct nov dec no art sec ch")
+_OPENERS = words(
+    "the a an he she it they we i you this that these those there his her its their our my "
+    "but and or so yet however meanwhile still then now in on at for as if when while after "
+    "before since although though because what who why how where one some many most all no "
+    "both each such another other"
+)
+_CLOSERS = "\"'”’»)]"
+_OPENING_QUOTES = "\"'“‘«(["
+# A candidate boundary: terminal punctuation, optional closing quotes/brackets, then whitespace.
+_BOUNDARY = re.compile(r"(?:[.!?]+|…|\.\.\.)[" + re.escape(_CLOSERS) + r"]*\s+")
+_PREV_WORD = re.compile(r"(\S+)$")
+_CUE_ONLY = re.compile(r"^[A-Z][\w’' ]{0,30}:$")
+_LINE_END = re.compile(r"[.!?…:;\"”’)]$")
+
+
+def _is_boundary(text: str, start: int, end: int) -> bool:
+    """Decide whether the punctuation run text[start:end] ends a sentence."""
+    nxt = text[end : end + 2]
+    if not nxt:
+        return True
+    first = nxt[0]
+    if first in _OPENING_QUOTES:
+        first = nxt[1:2] or first
+    if not (first.isupper() or first.isdigit()):
+        return False  # "“non-binding,” albeit", "and … this will be", "e.g. lower case"
+    punct = text[start:end].rstrip()
+    if not punct.startswith(".") or punct.startswith("..."):
+        return True
+    if punct.rstrip(_CLOSERS) != ".":
+        return True  # "?", "!" and periods inside closing quotes end sentences
+    match = _PREV_WORD.search(text, 0, start)
+    if match is None:
+        return True
+    word = match.group(1).lstrip(_OPENING_QUOTES)
+    key = word.lower()
+    next_word = re.match(r"[\"'“‘(\[]?([\w’']+)", text[end:])
+    opener = next_word is not None and next_word.group(1).lower() in _OPENERS
+    if key in _NEVER_FINAL:
+        return False
+    if key in _BEFORE_NUMBER and nxt[0].isdigit():
+        return False
+    if key in _MAYBE_FINAL or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word):
+        return opener
+    if len(word) == 1 and word.isupper():
+        return opener  # initials: "George W. Bush", "J. K. Rowling"
+    return True
+
+
+def _split_line(text: str) -> list[str]:
+    """Split one line of running text into sentences."""
+    out: list[str] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if _is_boundary(text, m.start(), m.end()):
+            piece = text[start : m.end()].strip()
+            if piece:
+                out.append(piece)
+            start = m.end()
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+def _lines(text: str) -> list[str]:
+    """Group physical lines into logical lines: headings and blank-line paragraphs stand alone."""
+    groups: list[str] = []
+    current: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            if current:
+                groups.append(" ".join(current))
+                current = []
+            continue
+        if current:
+            prev = current[-1]
+            # A short line without final punctuation is a headline; hard-wrapped prose continues.
+            if not _CUE_ONLY.match(prev) and (_LINE_END.search(prev) or len(prev.split()) < 8):
+                groups.append(" ".join(current))
+                current = []
+        current.append(line)
+    if current:
+        groups.append(" ".join(current))
+    return groups
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences; a cue label such as "Prediction:" stays with what follows."""
+    out: list[str] = []
+    for line in _lines(text):
+        out.extend(_split_line(line))
+    return out
+
+
+def _quote_flags(text: str) -> list[bool]:
+    """For each character, whether it sits inside double quotation marks (marks included)."""
+    inside = False
+    flags: list[bool] = []
+    for ch in text:
+        if ch == "“" or (ch == '"' and not inside):
+            inside = True
+            flags.append(True)
+        elif ch == "”" or ch == '"':
+            flags.append(True)
+            inside = False
+        else:
+            flags.append(inside)
+    return flags
+
+
+_IGNORED = frozenset(" \t.,;:!?…—–-'’")
+
+
+def _wholly_quoted(flags: list[bool], text: str, start: int, end: int) -> bool:
+    """True when every meaningful character of text[start:end] is inside quotation marks."""
+    seen = False
+    for k in range(start, min(end, len(text))):
+        if text[k] in _IGNORED:
+            continue
+        if not flags[k]:
+            return False
+        seen = True
+    return seen
+
+
+def inside_quotes(sentence: str) -> bool:
+    """True when a sentence on its own is wholly a quotation."""
+    return _wholly_quoted(_quote_flags(sentence), sentence, 0, len(sentence))
+
+
+def segment(article: Article) -> list[Sentence]:
+    """Split every block of the article into indexed sentences, remembering quotation."""
+    sentences: list[Sentence] = []
+    carry = ""
+    carry_block = 0
+    for b, block in enumerate(article.blocks):
+        pieces = split_sentences(block.text)
+        if len(pieces) == 1 and _CUE_ONLY.match(pieces[0]) and len(pieces[0].split()) <= 4:
+            carry, carry_block = pieces[0], b  # a lone "Prediction:" belongs to the next block
+            continue
+        flags = _quote_flags(block.text)
+        pos = 0
+        for j, piece in enumerate(pieces):
+            at = block.text.find(piece, pos)
+            if at < 0:  # lines were joined with single spaces; fall back to the piece itself
+                quoted = block.quoted or inside_quotes(piece)
+            else:
+                pos = at + len(piece)
+                quoted = block.quoted or _wholly_quoted(flags, block.text, at, pos)
+            paragraph = b
+            if j == 0 and carry:
+                piece, paragraph, carry = f"{carry} {piece}", carry_block, ""
+            sentences.append(Sentence(len(sentences), piece, paragraph=paragraph, quoted=quoted))
+    if carry:
+        sentences.append(Sentence(len(sentences), carry, paragraph=carry_block))
+    return sentences
