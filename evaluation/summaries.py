@@ -242,10 +242,11 @@ def table(items: Sequence[Item], with_lexrank: bool) -> list[tuple[str, str, dic
     return rows
 
 
-GRID = {
-    "centrality": (0.5, 1.0, 2.0),
-    "decay": (0.05, 0.15, 0.4),
-    "point_words": (40, 60, 80),
+GRID: dict[str, tuple[float, ...]] = {
+    "centrality": (0.3, 0.5, 1.0),
+    "decay": (0.05, 0.2, 0.4),
+    "long_words": (30, 40),
+    "tldr_centrality": (1.0, 2.0, 3.0),
 }
 
 
@@ -285,7 +286,7 @@ def cross_validate(items: Sequence[Item], folds: int = 5) -> dict[str, dict[str,
             if fold_of[k] == f:
                 held[k] = table_[best][k]
     for p in picks:
-        print(f"  fold pick: centrality={p.centrality} decay={p.decay} point_words={p.point_words}")
+        print("  fold pick: " + ", ".join(f"{k}={getattr(p, k)}" for k in GRID))
     out = {}
     for dataset in ("cnndm", "xsum"):
         ks = [k for k in held if items[k].dataset == dataset]

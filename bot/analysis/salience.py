@@ -11,6 +11,8 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
+from bot.models import Article, Sentence
+
 log = logging.getLogger(__name__)
 
 FloatArray = npt.NDArray[np.float64]
@@ -75,18 +77,20 @@ class Weights:
     title: float = 0.5
     decay: float = 0.15
     long_words: int = 40
-    point_words: int = 60
     tldr_centrality: float = 1.0
 
 
 DEFAULT_WEIGHTS = Weights()
 
 
-def quality(text: str, *, quoted: bool = False, long_words: int = 40) -> float:
+def quality(
+    text: str, *, quoted: bool = False, heading: bool = False, long_words: int = 40
+) -> float:
     """A multiplier in (0, 1] that demotes poor summary material: quotes, questions, fragments."""
     words = text.split()
     n = len(words)
-    factor = 1.0
+    # A headline restates the title in telegraphic style; the body says it better.
+    factor = 0.2 if heading else 1.0
     stripped = text.strip()
     if n < 6:
         factor *= 0.2
@@ -185,22 +189,25 @@ class Features:
 
 
 def features(
-    texts: Sequence[str],
-    quoted: Sequence[bool],
-    title: str,
-    weights: Weights = DEFAULT_WEIGHTS,
+    article: Article, sentences: Sequence[Sentence], weights: Weights = DEFAULT_WEIGHTS
 ) -> Features:
     """Compute every salience feature of an article's sentences."""
-    terms = [content_terms(t) for t in texts]
+    terms = [content_terms(s.text) for s in sentences]
     matrix, _ = term_matrix(terms)
+    blocks = article.blocks
     factors = [
-        quality(t, quoted=q, long_words=weights.long_words)
-        for t, q in zip(texts, quoted, strict=True)
+        quality(
+            s.text,
+            quoted=s.quoted,
+            heading=0 <= s.paragraph < len(blocks) and blocks[s.paragraph].kind == "heading",
+            long_words=weights.long_words,
+        )
+        for s in sentences
     ]
     return Features(
-        prior=position_prior(len(texts), weights.decay),
+        prior=position_prior(len(sentences), weights.decay),
         centrality=centrality(matrix),
-        title=title_overlap(terms, title),
+        title=title_overlap(terms, article.title),
         quality=np.array(factors, dtype=np.float64),
         similarity=similarity(matrix),
     )

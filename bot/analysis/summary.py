@@ -11,35 +11,42 @@ from bot.models import Article, LabelledSentence, Summary, SummaryItem
 log = logging.getLogger(__name__)
 
 MIN_POINTS = 3
+# Longer articles earn one more point per this many words, up to max_points: short by default.
+WORDS_PER_EXTRA_POINT = 1000
 # Sentences this similar to one already chosen repeat it; a summary has no room for that.
 REDUNDANT = 0.5
 # A one-sentence tldr this short leaves the reader guessing, so a second sentence joins it.
 SHORT_TLDR_WORDS = 12
+# How many reported facts and how many of the author's claims to show.
 SIDE_ITEMS = 3
+ARGUED_LABELS = frozenset({"opinion", "prediction"})
 
 EMPTY = Summary(tldr="", tldr_sentences=(), points=(), reported=(), argued=())
 
 
-def _pick(
-    order: Sequence[int],
-    sim: FloatArray,
-    enough: Callable[[list[int]], bool],
-) -> list[int]:
-    """Greedy choice in score order that skips near-duplicates of what is already chosen."""
+def _ranked(scores: FloatArray, pool: Sequence[int]) -> list[int]:
+    """Indices by falling score; ties go to the earlier sentence so the result is deterministic."""
+    return sorted(pool, key=lambda k: (-float(scores[k]), k))
+
+
+def _pick(order: Sequence[int], sim: FloatArray, keys: Sequence[str], count: int) -> list[int]:
+    """Up to `count` indices in the given order, skipping near-duplicates of ones chosen."""
     chosen: list[int] = []
+    seen: set[str] = set()
     for k in order:
-        if chosen and float(sim[k, chosen].max()) >= REDUNDANT:
+        if len(chosen) >= count:
+            break
+        if keys[k] in seen or (chosen and float(sim[k, chosen].max()) >= REDUNDANT):
             continue
         chosen.append(k)
-        if enough(chosen):
-            break
+        seen.add(keys[k])
     return chosen
 
 
-def _ranked(scores: FloatArray, allowed: Sequence[int] | None = None) -> list[int]:
-    """Indices by falling score; ties go to the earlier sentence so the result is deterministic."""
-    pool = range(len(scores)) if allowed is None else allowed
-    return sorted(pool, key=lambda k: (-float(scores[k]), k))
+def point_count(words: int, sentences: int, max_points: int) -> int:
+    """How many points an article of this length gets: 3, more when long, fewer when tiny."""
+    wanted = MIN_POINTS + words // WORDS_PER_EXTRA_POINT
+    return max(0, min(wanted, max(MIN_POINTS, max_points), sentences))
 
 
 def summarize(
@@ -50,50 +57,48 @@ def summarize(
     weights: Weights = DEFAULT_WEIGHTS,
 ) -> Summary:
     """Choose the tldr, 3-5 points and the key reported and argued sentences of an article."""
-    if not labelled:
+    usable = [ls for ls in labelled if ls.sentence.text.strip()]
+    if not usable:
         return EMPTY
-    texts = [ls.sentence.text for ls in labelled]
-    feats = features(texts, [ls.sentence.quoted for ls in labelled], article.title, weights)
+    sentences = [ls.sentence for ls in usable]
+    feats = features(article, sentences, weights)
     scores, sim = feats.score(weights), feats.similarity
-    words = [len(t.split()) for t in texts]
-    limit = max(1, min(max_points, len(labelled)))
-    floor = min(MIN_POINTS, limit)
+    keys = [" ".join(s.text.lower().split()) for s in sentences]
+    words = [len(s.text.split()) for s in sentences]
+    everything = range(len(usable))
 
-    def points_done(chosen: list[int]) -> bool:
-        if len(chosen) >= limit:
-            return True
-        return len(chosen) >= floor and sum(words[k] for k in chosen) >= weights.point_words
+    count = point_count(sum(words), len(usable), max_points)
+    ranked = _ranked(scores, everything)
+    point_ids = _pick(ranked, sim, keys, count)
+    if len(point_ids) < count:
+        # Redundancy left too few; take the best remaining distinct sentences.
+        extra = [
+            k for k in ranked if k not in point_ids and keys[k] not in {keys[j] for j in point_ids}
+        ]
+        point_ids += extra[: count - len(point_ids)]
 
-    ranked = _ranked(scores)
-    point_ids = _pick(ranked, sim, points_done)
-    if len(point_ids) < floor:
-        # Redundancy skipping left too few; fill with the best remaining sentences.
-        point_ids += [k for k in ranked if k not in point_ids][: floor - len(point_ids)]
-    point_ids.sort()
-
-    top = _ranked(feats.score(weights, weights.tldr_centrality))[0]
+    # The tldr is the single sentence that best stands for the whole article, so
+    # centrality weighs more here than for the points, which follow the news structure.
+    tldr_ranked = _ranked(feats.score(weights, weights.tldr_centrality), everything)
+    top = tldr_ranked[0]
     tldr_ids = [top]
-    if words[top] < SHORT_TLDR_WORDS and len(ranked) > 1:
-        second = next((k for k in ranked if k != top and float(sim[top, k]) < REDUNDANT), None)
-        if second is not None:
-            tldr_ids = sorted([top, second])
+    if words[top] < SHORT_TLDR_WORDS:
+        tldr_ids = sorted(_pick(tldr_ranked, sim, keys, 2))
 
-    def side(label_ok: Callable[[LabelledSentence], bool]) -> tuple[SummaryItem, ...]:
-        allowed = [k for k, ls in enumerate(labelled) if label_ok(ls)]
-        chosen = _pick(_ranked(scores, allowed), sim, lambda c: len(c) >= SIDE_ITEMS)
-        return tuple(_item(labelled[k]) for k in sorted(chosen))
+    def side(keep: Callable[[LabelledSentence], bool]) -> tuple[SummaryItem, ...]:
+        pool = [k for k in everything if keep(usable[k])]
+        return _items(usable, _pick(_ranked(scores, pool), sim, keys, SIDE_ITEMS))
 
     return Summary(
-        tldr=" ".join(texts[k] for k in tldr_ids),
-        tldr_sentences=tuple(labelled[k].sentence.i for k in tldr_ids),
-        points=tuple(_item(labelled[k]) for k in point_ids),
+        tldr=" ".join(sentences[k].text.strip() for k in tldr_ids),
+        tldr_sentences=tuple(sentences[k].i for k in tldr_ids),
+        points=_items(usable, point_ids),
         reported=side(lambda ls: ls.label == "reported"),
-        argued=side(lambda ls: ls.label in ("opinion", "prediction")),
+        argued=side(lambda ls: ls.label in ARGUED_LABELS),
     )
 
 
-def _item(ls: LabelledSentence) -> SummaryItem:
-    return SummaryItem(i=ls.sentence.i, text=ls.sentence.text)
-
-
-__all__ = ["EMPTY", "Weights", "summarize"]
+def _items(usable: Sequence[LabelledSentence], ids: Sequence[int]) -> tuple[SummaryItem, ...]:
+    """Summary items in article order."""
+    chosen = sorted(ids, key=lambda k: usable[k].sentence.i)
+    return tuple(SummaryItem(i=usable[k].sentence.i, text=usable[k].sentence.text) for k in chosen)
