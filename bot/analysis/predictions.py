@@ -6,7 +6,7 @@ import logging
 import re
 from collections.abc import Sequence
 
-from bot.analysis.cues import FUTURE, HORIZON, INTENT, WEAK_FUTURE
+from bot.analysis.cues import WEAK_FUTURE
 from bot.analysis.questions import clean_claim, resolve_by, split_condition, strip_cues, to_question
 from bot.models import Article, LabelledSentence, Prediction
 
@@ -15,23 +15,13 @@ log = logging.getLogger(__name__)
 UNATTRIBUTED = "unattributed"
 # "will" as a noun ("the will of the people", "free will") is not future reference.
 _NOUN_WILL = re.compile(r"\b(?:the|free|political|good|his|her|their|its|own|ill)\s+will\b", re.I)
-# Forecast nouns and verbs that make an unattributed future statement a real prediction.
+# Words that mark a statement about the future even without "will": forecasts, plans, odds.
 _FORECAST_WORDS = re.compile(
-    r"\b(?:expected|forecasts?|predict(?:s|ed|ion)?|projected|projections?|likely|unlikely|"
-    r"anticipate[sd]?|estimates?|outlook|chance|risk|plans?|scheduled|set to|due to|"
-    r"next (?:year|month|week|season)|by 20\d\d|upcoming|future)\b",
+    r"\b(?:will|won['’]t|expected|expects?|forecasts?|predict\w*|projected|projections?|likely|"
+    r"unlikely|anticipat\w*|plans? to|planned|scheduled|set to|next (?:year|month|week|season)|"
+    r"by 20\d\d|upcoming|chance|possib\w*|\w+['’]ll)\b",
     re.I,
 )
-
-
-def _future_in(text: str) -> str | None:
-    masked = _NOUN_WILL.sub(" ", text)
-    m = FUTURE.search(masked) or INTENT.search(masked)
-    if m:
-        return m.group(0)
-    if HORIZON.search(masked) and WEAK_FUTURE.search(masked):
-        return WEAK_FUTURE.search(masked).group(0)  # type: ignore[union-attr]
-    return None
 
 
 def is_forecast(item: LabelledSentence) -> bool:
@@ -41,11 +31,13 @@ def is_forecast(item: LabelledSentence) -> bool:
         return False
     if item.label == "prediction":
         return True
-    if _future_in(text) is None:
+    if item.label != "reported":
         return False
-    return item.label == "reported" and (
-        item.attribution is not None or _FORECAST_WORDS.search(text) is not None
-    )
+    masked = _NOUN_WILL.sub(" ", text)
+    if _FORECAST_WORDS.search(masked):
+        return True
+    # Attributed speculation ("officials said the storm could strengthen") is a forecast too.
+    return item.attribution is not None and WEAK_FUTURE.search(masked) is not None
 
 
 def _make(item: LabelledSentence, by: str, published: str | None) -> Prediction | None:
