@@ -16,9 +16,9 @@ from bot.analysis.cues import (
     GENERIC_SOURCES,
     NON_NAMES,
     PRONOUNS,
-    QUOTED_SPAN,
     words,
 )
+from bot.analysis.sentences import quote_flags
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,8 @@ class Attribution:
 
 def blank_quotes(text: str) -> str:
     """Replace quoted spans by spaces so that words inside quotations are not read as the frame."""
-    return QUOTED_SPAN.sub(lambda m: " " * len(m.group(0)), text)
+    flags = quote_flags(text)
+    return "".join(" " if inside else ch for ch, inside in zip(text, flags, strict=True))
 
 
 def _is_name(token: str) -> bool:

@@ -28,6 +28,7 @@ W_COUNTERFACTUAL = 1.5
 W_FUTURE = 0.8
 W_AUTHOR_RUN = 1.5
 W_PAST_FACT = -0.8
+W_SCHEDULED = -1.0
 MAX_PRIOR = 0.8
 
 
@@ -152,6 +153,8 @@ def _decide(
             reasons.append("continues the author's argument")
         if sig.past_fact and not sig.author_voice:
             z += W_PAST_FACT
+        if sig.future and sig.dated and not sig.author_voice:
+            z += W_SCHEDULED  # "the vote will be held on Friday" reports a schedule
         z += author
         if z > 0:
             is_pred = _is_prediction(sig, ctx.last_label if same_paragraph else None)

@@ -118,19 +118,35 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
-def _quote_flags(text: str) -> list[bool]:
-    """For each character, whether it sits inside double quotation marks (marks included)."""
-    inside = False
+def quote_flags(text: str) -> list[bool]:
+    """For each character, whether it sits inside quotation marks (marks included).
+
+    Double quotes nest nothing; single quotes open after a space and close before a non-letter,
+    so apostrophes ("don’t", "players’ union") are not read as quotation marks.
+    """
+    double = single = False
     flags: list[bool] = []
-    for ch in text:
-        if ch == "“" or (ch == '"' and not inside):
-            inside = True
+    n = len(text)
+    for k, ch in enumerate(text):
+        prev = text[k - 1] if k else " "
+        nxt = text[k + 1] if k + 1 < n else " "
+        if ch == "“" or (ch == '"' and not double):
+            double = True
             flags.append(True)
-        elif ch == "”" or ch == '"':
+            continue
+        if ch in '”"':
             flags.append(True)
-            inside = False
-        else:
-            flags.append(inside)
+            double = False
+            continue
+        if ch in "‘'" and not single and (prev.isspace() or prev in '(“"—') and nxt.isalnum():
+            single = True
+            flags.append(True)
+            continue
+        if ch in "’'" and single and not nxt.isalpha():
+            flags.append(True)
+            single = False
+            continue
+        flags.append(double or single)
     return flags
 
 
@@ -151,7 +167,7 @@ def _wholly_quoted(flags: list[bool], text: str, start: int, end: int) -> bool:
 
 def inside_quotes(sentence: str) -> bool:
     """True when a sentence on its own is wholly a quotation."""
-    return _wholly_quoted(_quote_flags(sentence), sentence, 0, len(sentence))
+    return _wholly_quoted(quote_flags(sentence), sentence, 0, len(sentence))
 
 
 def segment(article: Article) -> list[Sentence]:
@@ -164,7 +180,7 @@ def segment(article: Article) -> list[Sentence]:
         if len(pieces) == 1 and _CUE_ONLY.match(pieces[0]) and len(pieces[0].split()) <= 4:
             carry, carry_block = pieces[0], b  # a lone "Prediction:" belongs to the next block
             continue
-        flags = _quote_flags(block.text)
+        flags = quote_flags(block.text)
         pos = 0
         for j, piece in enumerate(pieces):
             at = block.text.find(piece, pos)

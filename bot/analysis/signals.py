@@ -44,6 +44,7 @@ class Signals:
     past_fact: bool
     fragment: bool
     consequence: bool
+    dated: bool
     quote_share: float
 
     @property
@@ -95,5 +96,6 @@ def read_signals(text: str, known: Sequence[str] = ()) -> Signals:
         past_fact=cues.PAST_TENSE.search(frame) is not None and future is None,
         fragment=len(words) <= 7 and _VERBISH.search(frame) is None,
         consequence=cues.CONSEQUENCE_OPENERS.search(stripped) is not None,
+        dated=cues.NEWS_FACT.search(frame) is not None,
         quote_share=quoted_chars / max(total, 1),
     )
