@@ -1,0 +1,1 @@
+"""Loopback stand-ins for Discord and Slack, written from the platforms' documented payloads."""
