@@ -1,10 +1,28 @@
-"""Pure rendering of an Analysis as the plain-text card a terminal shows."""
+"""Pure rendering: the terminal card, and neutral chat Replies budgeted to Capabilities."""
 
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 
-from bot.models import LABELS, Analysis, SummaryItem
+from bot.models import (
+    LABELS,
+    Action,
+    ActionsBlock,
+    Analysis,
+    BulletsBlock,
+    Capabilities,
+    PollBlock,
+    PollChoice,
+    PredictionBlock,
+    Reply,
+    ReplyBlock,
+    SummaryItem,
+    TextBlock,
+    TitleBlock,
+)
+from bot.poll_models import PollState
+from bot.polls import visible_tally
 
 WIDTH = 100
 _TAGS = {"reported": "REPORTED", "opinion": "OPINION", "prediction": "PREDICT"}
@@ -71,3 +89,237 @@ def card_text(analysis: Analysis, *, details: bool = True) -> str:
             why = s.why + (f" (source: {s.attribution})" if s.attribution else "")
             lines += _wrap(why, " " * 24, " " * 22 + "→ ")
     return "\n".join(lines).rstrip() + "\n"
+
+
+# --- Neutral replies for chat (adapters translate these; the console prints reply_text) ------
+
+SUMMARY_MIN_REDUCTION = 0.6
+SHORT_ARTICLE_WORDS = 250
+MAX_BULLETS = 3
+MAX_CARD_PREDICTIONS = 3
+_ELLIPSIS = "…"
+_NAMES = {"reported": "reported", "opinion": "opinion", "prediction": "prediction"}
+
+
+def _fit(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: max(limit - 1, 0)]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-") + _ELLIPSIS
+
+
+def byline(analysis: Analysis) -> str:
+    """Site, author, date and length in one line."""
+    return _byline(analysis)
+
+
+def composition_line(analysis: Analysis) -> str:
+    """ "Composition: 60% reported · 30% opinion · 10% prediction"."""
+    comp = analysis.composition
+    return "Composition: " + " · ".join(
+        f"{round(100 * comp.get(k, 0.0))}% {_NAMES[k]}" for k in LABELS
+    )
+
+
+def card_warnings(analysis: Analysis) -> list[str]:
+    """Honest notes on what the card was built from: extraction warnings, a short text."""
+    article = analysis.article
+    notes = list(article.warnings)
+    words = article.words
+    if words < SHORT_ARTICLE_WORDS and not any("word" in w for w in notes):
+        notes.append(f"Short text: based on {words} words; it may be truncated or paywalled.")
+    return notes
+
+
+def summary_worth_it(analysis: Analysis) -> bool:
+    """True when the summary is much shorter than the article (else read the article itself)."""
+    summary = analysis.summary
+    body = len(analysis.article.text)
+    if body == 0 or not summary.tldr:
+        return False
+    items = {item.i: item.text for item in (*summary.reported, *summary.argued)}
+    size = len(summary.tldr) + sum(len(t) for t in items.values())
+    return size <= (1 - SUMMARY_MIN_REDUCTION) * body
+
+
+def _who(by: str) -> str:
+    return "the author" if by == "author" else by
+
+
+def card(
+    analysis: Analysis,
+    caps: Capabilities,
+    *,
+    key: str,
+    max_bullets: int = MAX_BULLETS,
+    max_predictions: int = MAX_CARD_PREDICTIONS,
+) -> Reply:
+    """The short card for one analysed article, budgeted to the platform's message size."""
+    article = analysis.article
+    item_chars = min(caps.block_chars, 300)
+    head: list[ReplyBlock] = [
+        TitleBlock(_fit(article.title or article.url or "(untitled)", 250), article.url),
+        TextBlock(byline(analysis), "byline"),
+        TextBlock(composition_line(analysis), "composition"),
+    ]
+    notes: list[ReplyBlock] = [TextBlock(w, "note") for w in card_warnings(analysis)]
+    body: list[ReplyBlock] = []
+    if summary_worth_it(analysis):
+        body.append(TextBlock(_fit(analysis.summary.tldr, min(caps.block_chars, 500)), "tldr"))
+        for title, items in (
+            ("Reported", analysis.summary.reported),
+            ("Argued", analysis.summary.argued),
+        ):
+            if items:
+                texts = tuple(_fit(i.text, item_chars) for i in items[:max_bullets])
+                body.append(BulletsBlock(title, texts))
+    elif analysis.summary.tldr or analysis.sentences:
+        notes.append(
+            TextBlock(
+                f"No summary: at {article.words} words it would not be much shorter than "
+                "the article itself.",
+                "note",
+            )
+        )
+    preds: list[ReplyBlock] = []
+    for p in analysis.predictions[:max_predictions]:
+        action = Action("start_poll", "Start a poll", f"{key}:{p.i}", "primary")
+        preds.append(
+            PredictionBlock(
+                _fit(p.question, caps.poll_question_chars), _who(p.by), p.resolve_by, action
+            )
+        )
+    tail: list[ReplyBlock] = [ActionsBlock((Action("details", "Details", key),))]
+    blocks = [*head, *notes, *body, *preds, *tail]
+    # Over budget: drop bullets from the end, then predictions, until the card fits.
+    while len(reply_text(Reply("card", tuple(blocks), ""))) > caps.message_chars:
+        if not _shrink(blocks):
+            break
+    title = head[0].title if isinstance(head[0], TitleBlock) else ""
+    return Reply("card", tuple(blocks), _fit(f"Unspin: {title}", 150))
+
+
+def _shrink(blocks: list[ReplyBlock]) -> bool:
+    """Drop the least important piece: a last bullet, then a prediction, then the TL;DR."""
+    for n in range(len(blocks) - 1, -1, -1):
+        block = blocks[n]
+        if isinstance(block, BulletsBlock):
+            if len(block.items) > 1:
+                blocks[n] = BulletsBlock(block.title, block.items[:-1])
+            else:
+                del blocks[n]
+            return True
+    for n in range(len(blocks) - 1, -1, -1):
+        block = blocks[n]
+        if isinstance(block, PredictionBlock) or (
+            isinstance(block, TextBlock) and block.style == "tldr"
+        ):
+            del blocks[n]
+            return True
+    return False
+
+
+def details(analysis: Analysis, caps: Capabilities) -> list[Reply]:
+    """Every sentence with its label and reason, split into as many replies as fit."""
+    lines: list[str] = []
+    for s in analysis.sentences:
+        source = f"; source: {s.attribution}" if s.attribution else ""
+        text = _fit(s.sentence.text, max(caps.block_chars - 120, 80))
+        lines.append(f"[{s.sentence.i}] {s.label.upper()} — {text} ({s.why}{source})")
+    title = _fit(analysis.article.title or "Details", 200)
+    budget = max(caps.message_chars - len(title) - 40, 200)
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for line in lines:
+        line = _fit(line, min(budget, caps.block_chars))
+        if chunks[-1] and size + len(line) + 5 > budget:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(line)
+        size += len(line) + 5
+    replies = []
+    for n, chunk in enumerate(chunks, 1):
+        heading = title if len(chunks) == 1 else f"{title} ({n}/{len(chunks)})"
+        blocks: tuple[ReplyBlock, ...] = (BulletsBlock(heading, tuple(chunk)),)
+        replies.append(Reply("details", blocks, heading))
+    return replies
+
+
+def poll_card(state: PollState, caps: Capabilities) -> Reply:
+    """A poll as a card: voters while open (results hidden unless set visible), tally at close."""
+    shown = visible_tally(state)
+    choices = tuple(
+        PollChoice(
+            o.index,
+            _fit(o.text, caps.poll_answer_chars),
+            shown.counts[o.index] if shown is not None else None,
+            Action("vote", _fit(o.text, 80), f"{state.id}:{o.index}"),
+        )
+        for o in state.options
+    )
+    if state.is_open:
+        hidden = "results at close" if shown is None else "results visible"
+        summary = f"{state.voters} voted · {hidden} · closes {state.closes_at:%Y-%m-%d %H:%M} UTC"
+        close: Action | None = Action("close_poll", "Close poll", str(state.id), "danger")
+    else:
+        counts = ", ".join(f"{c.text} {c.votes}" for c in choices)
+        summary = f"Closed · {state.voters} voted: {counts}"
+        close = None
+    block = PollBlock(
+        poll_id=state.id,
+        question=_fit(state.question, caps.poll_question_chars),
+        choices=choices,
+        voters=state.voters,
+        is_open=state.is_open,
+        closes_at=state.closes_at.isoformat(),
+        close_action=close,
+        summary=summary,
+    )
+    return Reply("poll", (block,), _fit(f"Poll: {state.question} ({summary})", 200))
+
+
+def notice(text: str) -> Reply:
+    """One plain sentence as a reply (errors, refusals, confirmations)."""
+    return Reply("notice", (TextBlock(text),), text)
+
+
+def pointer(text: str) -> Reply:
+    """A short pointer to an earlier answer instead of a second card."""
+    return Reply("pointer", (TextBlock(text, "pointer"),), text)
+
+
+def _action_text(action: Action) -> str:
+    return f"[{action.label}]"
+
+
+def reply_text(reply: Reply, action_hint: Callable[[Action], str] = _action_text) -> str:
+    """A plain-text rendering of a Reply for terminals and logs; actions via `action_hint`."""
+    lines: list[str] = []
+    for block in reply.blocks:
+        if isinstance(block, TitleBlock):
+            lines.append(block.title + (f"\n{block.link}" if block.link else ""))
+        elif isinstance(block, TextBlock):
+            prefix = {"tldr": "TL;DR: ", "note": "! ", "pointer": "↪ "}.get(block.style, "")
+            lines.append(prefix + block.text)
+        elif isinstance(block, BulletsBlock):
+            lines.append(block.title)
+            lines += [f"  • {item}" for item in block.items]
+        elif isinstance(block, PredictionBlock):
+            due = f", resolve by {block.resolve_by}" if block.resolve_by else ""
+            lines.append(f"  ? {block.question} ({block.by}{due}) {action_hint(block.action)}")
+        elif isinstance(block, PollBlock):
+            lines.append(f"Poll #{block.poll_id}: {block.question}")
+            for choice in block.choices:
+                count = "" if choice.votes is None else f" — {choice.votes}"
+                hint = f" {action_hint(choice.action)}" if block.is_open else ""
+                lines.append(f"  {choice.index + 1}. {choice.text}{count}{hint}")
+            lines.append(block.summary)
+            if block.close_action is not None:
+                lines.append(action_hint(block.close_action))
+        else:
+            lines.append(" ".join(action_hint(a) for a in block.actions))
+    return "\n".join(lines)
