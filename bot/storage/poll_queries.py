@@ -16,6 +16,8 @@ from bot.poll_errors import PollClosed, PollNotFound
 from bot.poll_models import PollOption, PollSpec, PollState, Tally
 from bot.storage.tables import poll_options, polls, processed_events, votes
 
+_POLL_LOCKS = 0x706F6C6C  # "poll": the advisory lock space for poll ids
+
 
 def insert_into(conn: AsyncConnection, table: sa.Table) -> Any:
     """The dialect's INSERT, which knows ON CONFLICT (both spell it the same way)."""
@@ -87,13 +89,18 @@ async def cast_vote(
     event_key: str | None,
 ) -> int:
     """Set `user_id`'s vote (insert or replace) unless the poll is closed; return the voters."""
-    # FOR SHARE lets votes run side by side but makes a close wait for them, and a vote that
-    # arrives after the close sees status 'closed' (SQLite serialises writers instead).
+    await _lock_poll(conn, poll_id, exclusive=False)
+    n_options = (
+        sa.select(sa.func.count())
+        .select_from(poll_options)
+        .where(poll_options.c.poll_id == polls.c.id)
+        .scalar_subquery()
+    )
     row = (
         await conn.execute(
-            sa.select(polls.c.platform, polls.c.status, polls.c.closes_at)
-            .where(polls.c.id == poll_id)
-            .with_for_update(read=True)
+            sa.select(polls.c.platform, polls.c.status, polls.c.closes_at, n_options).where(
+                polls.c.id == poll_id
+            )
         )
     ).first()
     if row is None:
@@ -102,14 +109,7 @@ async def cast_vote(
         return await count_voters(conn, poll_id)
     if row.status != "open" or now >= row.closes_at:
         raise PollClosed()
-    n_options = (
-        await conn.execute(
-            sa.select(sa.func.count())
-            .select_from(poll_options)
-            .where(poll_options.c.poll_id == poll_id)
-        )
-    ).scalar_one()
-    rules.check_option(int(n_options), option)
+    rules.check_option(int(row[3]), option)
     stmt = insert_into(conn, votes).values(
         poll_id=poll_id, user_id=user_id, option=option, cast_at=now, updated_at=now
     )
@@ -121,13 +121,33 @@ async def cast_vote(
     return await count_voters(conn, poll_id)
 
 
+async def _lock_poll(conn: AsyncConnection, poll_id: int, *, exclusive: bool) -> None:
+    """Order votes against the close of one poll (PostgreSQL; SQLite's BEGIN IMMEDIATE does it).
+
+    Votes share a transaction-scoped advisory lock and run side by side; the close takes it
+    exclusively, so it waits for votes in flight and votes arriving later queue behind it and
+    then read status 'closed'. The lock manager queues fairly: unlike row share locks, a storm
+    of votes cannot starve the close.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    fn = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    # The two-key form lives apart from the one-key migration lock; ids wrap into int4.
+    await conn.execute(
+        sa.text(f"SELECT {fn}(:space, :key)"), {"space": _POLL_LOCKS, "key": _int4(poll_id)}
+    )
+
+
+def _int4(value: int) -> int:
+    return (value + 2**31) % 2**32 - 2**31
+
+
 async def close_poll(
     conn: AsyncConnection, poll_id: int, *, closed_by: str | None, now: datetime
 ) -> PollState:
     """Mark the poll closed and count its votes in the same transaction; PollClosed if it was."""
-    row = (
-        await conn.execute(sa.select(polls.c.status).where(polls.c.id == poll_id).with_for_update())
-    ).first()
+    await _lock_poll(conn, poll_id, exclusive=True)
+    row = (await conn.execute(sa.select(polls.c.status).where(polls.c.id == poll_id))).first()
     if row is None:
         raise PollNotFound()
     if row.status != "open":

@@ -126,6 +126,7 @@ votes = sa.Table(
     sa.ForeignKeyConstraint(
         ["poll_id", "option"], ["poll_options.poll_id", "poll_options.idx"], ondelete="CASCADE"
     ),
+    sa.Index(None, "poll_id", "option"),
 )
 
 processed_events = sa.Table(
