@@ -14,7 +14,8 @@ from pathlib import Path
 from bot.analysis.labels import label_sentences
 from bot.analysis.predictions import find_predictions
 from bot.analysis.sentences import segment
-from bot.models import Article, Block, LabelledSentence, Prediction
+from bot.extract import article_from_text, extract_article
+from bot.models import Article, LabelledSentence, Prediction
 from bot.ports import SubjectivityScorer
 
 DEFAULT_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -53,25 +54,13 @@ class SeedResult:
 
 
 def article_from_txt(text: str) -> Article:
-    """Plain text -> Article: the first line is the title, paragraphs split on blank lines."""
-    try:
-        from bot.extract import article_from_text  # type: ignore[attr-defined]
-
-        return article_from_text(text)  # type: ignore[no-any-return]
-    except ImportError:
-        lines = text.strip().split("\n\n")
-        title = lines[0].strip()
-        blocks = [Block(title, kind="heading")] + [Block(p.strip()) for p in lines[1:] if p.strip()]
-        return Article(title=title, blocks=tuple(blocks))
+    """Plain text -> Article through the project's plain-text reader."""
+    return article_from_text(text)
 
 
-def article_from_html(html: bytes) -> Article | None:
-    """HTML -> Article through the project's extractor, when it exists."""
-    try:
-        from bot.extract import extract_article  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return extract_article(html)  # type: ignore[no-any-return]
+def article_from_html(html: str) -> Article:
+    """HTML -> Article through the project's extractor."""
+    return extract_article(html)
 
 
 def _find(labelled: Sequence[LabelledSentence], prefix: str) -> LabelledSentence | None:
@@ -169,8 +158,7 @@ def main(argv: Sequence[str] = ()) -> int:
         stem = labels_path.name.removesuffix(".labels.json")
         labels = json.loads(labels_path.read_text(encoding="utf-8"))
         versions = [("txt", article_from_txt((seeds / f"{stem}.txt").read_text(encoding="utf-8")))]
-        html = article_from_html((seeds / f"{stem}.html").read_bytes())
-        versions += [("html", html)] if html is not None else []
+        versions.append(("html", article_from_html((seeds / f"{stem}.html").read_text("utf-8"))))
         for kind, article in versions:
             r = evaluate(f"{stem}.{kind}", article, labels, scorer)
             ok &= r.passed
@@ -184,8 +172,6 @@ def main(argv: Sequence[str] = ()) -> int:
                 print("   mismatch", line)
             for line in r.questions:
                 print("   ", line)
-        if len(versions) == 1:
-            print("  (bot.extract.extract_article not available: .html version skipped)")
     return 0 if ok else 1
 
 

@@ -1,0 +1,102 @@
+"""Forecast finding and rewriting forecasts as poll questions with conditions and horizons."""
+
+from __future__ import annotations
+
+from bot.analysis.labels import label_sentences
+from bot.analysis.predictions import find_predictions
+from bot.analysis.questions import clean_claim, resolve_by, split_condition, to_question
+from bot.analysis.sentences import segment
+from bot.models import Article, Block, Prediction
+
+
+def predict(*paragraphs: str, published: str | None = None) -> list[Prediction]:
+    """Run segmenting, labelling (with a neutral fake model) and prediction finding."""
+    article = Article(title="", blocks=tuple(Block(p) for p in paragraphs), published=published)
+    sentences = segment(article)
+    labelled = label_sentences(article, sentences, [0.5] * len(sentences), 0.5)
+    return find_predictions(article, labelled)
+
+
+def test_will_becomes_will_question() -> None:
+    """ "X will Y" becomes "Will X Y?" with the cue label and hedges stripped."""
+    claim = clean_claim("Prediction: The Kurds will likely object to the plan.")
+    assert claim == "The Kurds will likely object to the plan."
+    assert to_question(claim) == "Will the Kurds object to the plan?"
+
+
+def test_contraction_and_negation_become_neutral_questions() -> None:
+    """ "It’ll be" and "won’t" become neutral "Will ...?" questions."""
+    assert to_question("It’ll be an open invitation for rebels.") == (
+        "Will it be an open invitation for rebels?"
+    )
+    assert (
+        to_question("The regime won’t survive the winter.") == "Will the regime survive the winter?"
+    )
+
+
+def test_likely_to_becomes_will_question() -> None:
+    """ "X is likely to Y" becomes "Will X Y?"."""
+    assert to_question("The senator is likely to resign.") == "Will the senator resign?"
+
+
+def test_question_without_future_verb_is_still_a_question() -> None:
+    """A forecast without a future verb is asked as a yes/no question about the claim."""
+    question = to_question("Going through the motions.")
+    assert question.startswith("Will") and question.endswith("?")
+
+
+def test_questions_fit_a_discord_poll() -> None:
+    """Questions are cut to at most 300 characters and still end with a question mark."""
+    long_claim = "The council will approve " + "a very long list of projects, " * 20 + "soon."
+    question = to_question(long_claim)
+    assert len(question) <= 300 and question.endswith("?")
+
+
+def test_leading_and_trailing_conditions_are_split() -> None:
+    """ "If X, Y" and "Y if X" give the condition and the main clause."""
+    cond, main = split_condition("If the talks fail, the army will move in.")
+    assert cond == "If the talks fail"
+    assert main == "The army will move in"
+    cond, main = split_condition("Prices will rise if the strike goes on.")
+    assert cond == "if the strike goes on"
+    assert main == "Prices will rise"
+
+
+def test_conditional_question_keeps_the_condition() -> None:
+    """The poll question of a conditional forecast states the condition first."""
+    found = predict("I doubt the plan. If the talks fail, the army will move in.")
+    assert found[0].condition == "If the talks fail"
+    assert found[0].question == "If the talks fail, will the army move in?"
+
+
+def test_concessive_tail_is_dropped_from_the_claim() -> None:
+    """ "although ..." tails and leading connectives are not part of the claim."""
+    assert clean_claim("And voters will be happier, although they won’t say so.") == (
+        "Voters will be happier."
+    )
+
+
+def test_horizons_resolve_to_dates_from_the_published_date() -> None:
+    """ "by 2030", "next year" and "within six months" become ISO dates; others stay phrases."""
+    assert resolve_by("Sales will double by 2030.", None) == "2030-12-31"
+    assert resolve_by("Rates will fall next year.", "2024-03-05") == "2025-12-31"
+    assert resolve_by("He will quit within six months.", "2024-03-05") == "2024-09-05"
+    assert resolve_by("He will quit within six months.", None) == "within six months"
+    assert resolve_by("He will quit eventually.", "2024-03-05") is None
+
+
+def test_authors_predictions_come_first_and_attributed_ones_name_the_source() -> None:
+    """The author's forecasts come first; attributed forecasts carry the source in `by`."""
+    found = predict(
+        "Finance Minister Ana Ruiz said the deficit will shrink next year.",
+        "Frankly, I doubt it. Prediction: the deficit will grow.",
+        published="2024-01-10",
+    )
+    assert [p.by for p in found] == ["author", "Finance Minister Ana Ruiz"]
+    assert found[1].resolve_by == "2025-12-31"
+    assert found[0].question == "Will the deficit grow?"
+
+
+def test_questions_and_past_events_are_not_forecasts() -> None:
+    """Rhetorical questions and past-tense reports yield no predictions."""
+    assert predict("Will anyone ever learn?", "The bridge opened in 1990.") == []
