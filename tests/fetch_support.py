@@ -82,11 +82,13 @@ class SocketSpy:
 
     opened: list[str] = field(default_factory=list)
     attempts: list[str] = field(default_factory=list)
+    ports: list[int] = field(default_factory=list)
 
     def __call__(self, addr_info: AddrInfoType) -> socket.socket:
         family, type_, proto, _, sockaddr = addr_info
         destination = str(sockaddr[0])
         self.attempts.append(destination)
+        self.ports.append(int(sockaddr[1]))
         if not ip_address(destination.split("%")[0]).is_loopback:
             # The guard approved a public address: stop here so tests never send real traffic.
             raise OSError(f"test sandbox: refusing to connect to {destination}")
