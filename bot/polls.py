@@ -37,8 +37,8 @@ def fit_text(text: str, limit: int) -> str:
         return ELLIPSIS[:limit]
     cut = clean[:room]
     boundary = cut.rfind(" ")
-    # A single very long word (a URL, a German compound) is cut mid-word rather than dropped.
-    if clean[room] != " " and boundary > room // 2:
+    # Only text with no space to cut at (one long URL or compound) is cut mid-word.
+    if clean[room] != " " and boundary > 0:
         cut = cut[:boundary]
     return cut.rstrip(_DANGLING) + ELLIPSIS
 
