@@ -92,7 +92,7 @@ HEDGES = re.compile(
 )
 DEONTIC = re.compile(
     r"\b(?:should(?:n['’]t)?|ought to|must(?:n['’]t)?|needs? to|it['’]?s time|it is time|"
-    r"has to|have to|had better|would do well to|could just as well|might as well)\b",
+    r"had better|would do well to|could just as well|might as well)\b",
     _I,
 )
 EVALUATIVE = re.compile(
@@ -135,7 +135,9 @@ INTENT = re.compile(
     r"anticipates?|by 20\d\d)\b",
     _I,
 )
-WEAK_FUTURE = re.compile(r"\b(?:may|might|could|would)\b(?!\s+(?:not\s+)?have\b)", _I)
+WEAK_FUTURE = re.compile(r"\b(?:may|might|could)\b(?!\s+(?:not\s+)?have\b)", _I)
+# Reported speculation also uses the future-in-the-past "would" ("said prices would fall").
+SPECULATION = re.compile(r"\b(?:may|might|could|would)\b(?!\s+(?:not\s+)?have\b)", _I)
 HORIZON = re.compile(
     r"\b(?:by (?:the end of )?(?:20\d\d|next \w+|the end of the (?:year|month|decade))|"
     r"next (?:year|month|week|decade|season|spring|summer|fall|autumn|winter|election|time)|"
@@ -147,8 +149,13 @@ HORIZON = re.compile(
     _I,
 )
 QUOTED_SPAN = re.compile(r"“[^”]*”|\"[^\"]*\"")
+# Past-tense event verbs, but not passive or adjectival participles ("is justified", "so tired").
 PAST_TENSE = re.compile(
-    r"\b(?:said|was|were|had|did|told|made|took|went|came|won|lost|died|killed|\w{3,}ed)\b", _I
+    r"(?<!\bis )(?<!\bare )(?<!\bbe )(?<!\bbeen )(?<!\bbeing )(?<!['’]s )(?<!\bwas )"
+    r"(?<!\bwere )(?<!\bvery )(?<!\bso )(?<!\bmore )(?<!\bmost )(?<!\btoo )(?<!\bget )"
+    r"\b(?:said|told|made|took|went|came|won|lost|died|killed|held|met|left|sent|began|fell|rose|"
+    r"\w{3,}ed)\b",
+    _I,
 )
 NEWS_FACT = re.compile(
     r"\b(?:\d[\d,.]*|percent|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"

@@ -151,8 +151,8 @@ def _decide(
         if same_paragraph and sig.fragment and ctx.last_label in ("opinion", "prediction"):
             author += W_AUTHOR_RUN
             reasons.append("continues the author's argument")
-        if sig.past_fact and not sig.author_voice:
-            z += W_PAST_FACT
+        if sig.past_fact and not sig.author_voice and prior < MAX_PRIOR / 2:
+            z += W_PAST_FACT  # narration in an argued piece is not evidence of news
         if sig.future and sig.dated and not sig.author_voice:
             z += W_SCHEDULED  # "the vote will be held on Friday" reports a schedule
         z += author

@@ -6,7 +6,7 @@ import logging
 import re
 from collections.abc import Sequence
 
-from bot.analysis.cues import WEAK_FUTURE
+from bot.analysis.cues import SPECULATION
 from bot.analysis.questions import clean_claim, resolve_by, split_condition, strip_cues, to_question
 from bot.models import Article, LabelledSentence, Prediction
 
@@ -19,7 +19,8 @@ _NOUN_WILL = re.compile(r"\b(?:the|free|political|good|his|her|their|its|own|ill
 _FORECAST_WORDS = re.compile(
     r"\b(?:will|won['’]t|expected|expects?|forecasts?|predict\w*|projected|projections?|likely|"
     r"unlikely|anticipat\w*|plans? to|planned|scheduled|set to|next (?:year|month|week|season)|"
-    r"by 20\d\d|upcoming|chance|possib\w*|\w+['’]ll)\b",
+    r"by 20\d\d|upcoming|chance|possib\w*|\w+['’]ll|threaten\w*|vow\w*|warn\w*|promis\w*|"
+    r"pledg\w*|hopes? to|aims? to|intends? to|seeks? to|potential\w*|future|soon)\b",
     re.I,
 )
 
@@ -37,7 +38,7 @@ def is_forecast(item: LabelledSentence) -> bool:
     if _FORECAST_WORDS.search(masked):
         return True
     # Attributed speculation ("officials said the storm could strengthen") is a forecast too.
-    return item.attribution is not None and WEAK_FUTURE.search(masked) is not None
+    return item.attribution is not None and SPECULATION.search(masked) is not None
 
 
 def _make(item: LabelledSentence, by: str, published: str | None) -> Prediction | None:
