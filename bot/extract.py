@@ -38,6 +38,9 @@ PRECISION_KEEPS = 0.6
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WORD = re.compile(r"\w+")
 _PROSE_MIN_WORDS = 6
+# Very long sentences run to about 80 words; text with fewer sentence ends is a list of labels.
+_PROSE_MAX_SENTENCE_WORDS = 80
+_SENTENCE_END = re.compile(r"[.!?…。！？](?=[\s\"”’')\]]|$)")
 _TRUNCATION = re.compile(
     r"subscribe (?:now )?to (?:continue|keep) reading|(?:to|and) continue reading"
     r"|(?:log|sign) ?in to (?:continue|read the (?:full|rest))|already a subscriber\?"
@@ -48,6 +51,8 @@ _TRUNCATION = re.compile(
     re.IGNORECASE,
 )
 _ENDS_TRUNCATED = re.compile(r"(?:\.\.\.|…)\s*$")
+_TRUNCATED_MIN_WORDS = 8
+_PROMPT_MAX_WORDS = 40
 
 
 def paywall_warning(words: int) -> str:
@@ -71,33 +76,45 @@ def _without_title(blocks: list[Block], title: str | None) -> list[Block]:
     return blocks
 
 
+def _is_prose(block: Block) -> bool:
+    """Sentence-like text: enough words and sentence ends (menus and headline lists have none)."""
+    if block.kind not in ("paragraph", "quote"):
+        return False
+    words = len(block.text.split())
+    ends = len(_SENTENCE_END.findall(block.text))
+    return words >= _PROSE_MIN_WORDS and ends >= -(-words // _PROSE_MAX_SENTENCE_WORDS)
+
+
 def _prose_chars(blocks: list[Block]) -> int:
     """Characters in sentence-like paragraphs (not headings, menus or link lists)."""
-    return sum(
-        len(b.text)
-        for b in blocks
-        if b.kind in ("paragraph", "quote") and len(b.text.split()) >= _PROSE_MIN_WORDS
-    )
+    return sum(len(b.text) for b in blocks if _is_prose(b))
 
 
-def _warnings(blocks: list[Block], paywall_sign: bool) -> tuple[str, ...]:
+def _warnings(blocks: list[Block], *, article_like: bool, paywalled: bool) -> tuple[str, ...]:
+    """The honest notes for a body: not an article, or short / paywalled / truncated."""
     words = sum(len(b.text.split()) for b in blocks)
-    warnings: list[str] = []
-    if _prose_chars(blocks) < MIN_PROSE_CHARS:
-        warnings.append(NOT_ARTICLE)
-        if paywall_sign:
-            warnings.append(paywall_warning(words))
-    elif paywall_sign or words < SHORT_WORDS:
-        warnings.append(paywall_warning(words))
-    return tuple(warnings)
+    if not article_like or _prose_chars(blocks) < MIN_PROSE_CHARS:
+        return (NOT_ARTICLE, paywall_warning(words)) if paywalled else (NOT_ARTICLE,)
+    last = blocks[-1].text
+    # A last paragraph that stops on an ellipsis; short ones are "Read more..." style links.
+    cut = len(last.split()) >= _TRUNCATED_MIN_WORDS and bool(_ENDS_TRUNCATED.search(last))
+    if paywalled or cut or words < SHORT_WORDS:
+        return (paywall_warning(words),)
+    return ()
 
 
-def _truncated(blocks: list[Block]) -> bool:
-    """A truncation marker in the last paragraphs, or a body that stops on an ellipsis."""
-    tail = blocks[-3:]
-    if tail and _ENDS_TRUNCATED.search(tail[-1].text):
-        return True
-    return any(_TRUNCATION.search(b.text) for b in tail)
+def _drop_paywall_prompt(blocks: list[Block]) -> tuple[list[Block], bool]:
+    """Remove a "subscribe to continue reading" prompt from the end; say whether there was one."""
+    kept = list(blocks)
+    found = False
+    while (
+        len(kept) > 1
+        and len(kept[-1].text.split()) <= _PROMPT_MAX_WORDS
+        and _TRUNCATION.search(kept[-1].text)
+    ):
+        kept.pop()
+        found = True
+    return kept, found
 
 
 def _trafilatura_blocks(tree: HtmlElement, url: str | None, **options: Any) -> list[Block]:
@@ -159,12 +176,17 @@ def extract_article(html: str, *, url: str | None = None) -> Article:
         blocks = precision
     else:
         blocks = recall or precision
+    # When trafilatura finds no main text, the page's loose text is all there is to show.
+    article_like = bool(blocks)
     if not blocks:
         blocks = _baseline_blocks(tree)
     blocks = _without_title(blocks, meta.title)
+    prompt = False
+    if article_like:
+        blocks, prompt = _drop_paywall_prompt(blocks)
     if not blocks:
         raise ExtractionError("No readable text was found in the page.")
-    paywall_sign = meta.paywalled or _truncated(blocks)
+    paywalled = meta.paywalled or prompt
     return Article(
         title=meta.title or "",
         blocks=tuple(blocks),
@@ -173,7 +195,7 @@ def extract_article(html: str, *, url: str | None = None) -> Article:
         author=meta.author,
         published=meta.published,
         language=meta.language or "en",
-        warnings=_warnings(blocks, paywall_sign),
+        warnings=_warnings(blocks, article_like=article_like, paywalled=paywalled),
     )
 
 
@@ -193,7 +215,7 @@ def _text_blocks(text: str) -> list[Block]:
         quoted = bool(lines) and all(line.startswith(">") for line in lines)
         if quoted:
             lines = [line.lstrip("> ").strip() for line in lines]
-        body = " ".join(line for line in lines if line)
+        body = " ".join(" ".join(line.split()) for line in lines)
         if body:
             blocks.append(Block(text=body, quoted=quoted, kind="quote" if quoted else "paragraph"))
     return blocks
@@ -216,12 +238,12 @@ def article_from_text(text: str, *, url: str | None = None, title: str | None = 
         blocks = _without_title(blocks, title)
     elif len(blocks) > 1 and not blocks[0].quoted and _looks_like_title(blocks[0].text):
         title, blocks = blocks[0].text, blocks[1:]
+    blocks, prompt = _drop_paywall_prompt(blocks)
     if not blocks:
         raise ExtractionError("The text is empty.")
-    paywall_sign = _truncated(blocks)
     return Article(
         title=title or "",
         blocks=tuple(blocks),
         url=url,
-        warnings=_warnings(blocks, paywall_sign),
+        warnings=_warnings(blocks, article_like=True, paywalled=prompt),
     )

@@ -152,6 +152,16 @@ def _strip_site(title: str, site: str | None) -> str:
     return title
 
 
+def _site_from_title(page_title: str | None, title: str | None) -> str | None:
+    """The site name a <title> adds after the headline ("Headline - Site"), if it does."""
+    if not page_title or not title:
+        return None
+    seps = list(_TITLE_SEP.finditer(page_title))
+    if seps and page_title[: seps[-1].start()].strip().lower() == title.strip().lower():
+        return page_title[seps[-1].end() :].strip() or None
+    return None
+
+
 def _first_text(tree: HtmlElement, tag: str) -> str | None:
     for el in tree.iter(tag):
         text = _clean(el.text_content())
@@ -181,17 +191,18 @@ def read_meta(tree: HtmlElement, url: str | None = None) -> PageMeta:
                 publisher = publisher or _names(obj.get("publisher"))
     ld: dict[str, Any] = articles[0] if articles else {}
 
-    site = (
-        _meta(tree, "og:site_name", "application-name", "twitter:site:name")
-        or (publisher[0] if publisher else None)
-        or _host(url)
-    )
-    h1 = _first_text(tree, "h1")
+    page_title = _first_text(tree, "title")
     title = (
         _clean(ld.get("headline"))
         or _meta(tree, "og:title", "twitter:title")
-        or h1
-        or _first_text(tree, "title")
+        or _first_text(tree, "h1")
+        or page_title
+    )
+    site = (
+        _meta(tree, "og:site_name", "application-name", "twitter:site:name")
+        or (publisher[0] if publisher else None)
+        or _site_from_title(page_title, title)
+        or _host(url)
     )
     if title:
         title = _strip_site(title, site)
