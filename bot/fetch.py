@@ -141,6 +141,13 @@ class _Retry:
     delay_s: float
 
 
+def _next_url(current: str, location: str) -> str:
+    try:
+        return redirect_target(current, location)
+    except ValueError:
+        raise FetchError(f"{FAILED}it redirects to a malformed address.") from None
+
+
 def _status_error(status: int) -> HttpStatusError:
     # The standard phrase, never the server's: a reason line is text the server controls.
     try:
@@ -224,7 +231,7 @@ class AiohttpFetcher:
                     if resp.status in REDIRECTS:
                         location = resp.headers.get("Location")
                         if location:
-                            return redirect_target(target.url, location)
+                            return _next_url(target.url, location)
                     if resp.status in RETRYABLE:
                         delay = _retry_after(resp.headers.get("Retry-After"))
                         wait = DEFAULT_RETRY_DELAY_S if delay is None else delay

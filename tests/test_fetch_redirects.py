@@ -13,7 +13,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from fetch_support import SECRET, FakeResolver, RawServer, rig, secret_listener, settings_for
 
-from bot.errors import FetchError, HttpStatusError, Refused, Timeout
+from bot.errors import FetchError, HttpStatusError, Refused, Timeout, UsageError
 from bot.settings import FetchSettings
 
 PAGE = "<html><head><title>Landed</title></head><body><p>Arrived.</p></body></html>"
@@ -188,3 +188,13 @@ async def test_deadline_covers_all_hops(origin: Origin) -> None:
         elapsed = time.monotonic() - started
     assert 0.95 < elapsed < 1.0 * 1.1 + 0.1
     assert len(origin.requests) <= 3
+
+
+@pytest.mark.parametrize("location", ["http://[::1/x", "http://exa mple.com/", "http://:80/"])
+async def test_malformed_location_is_a_clean_error(location: str, origin: Origin) -> None:
+    """A malformed Location header gives a one-sentence fetch error, not a crash or usage error."""
+    origin.routes["/bad"] = (302, location)
+    async with rig(_settings(origin)) as r:
+        with pytest.raises(FetchError, match=r"malformed address|not allowed") as caught:
+            await r.fetcher.fetch(f"http://127.0.0.1:{origin.port}/bad")
+    assert not isinstance(caught.value, UsageError)
