@@ -18,7 +18,7 @@ from bot.analysis.cues import (
     PRONOUNS,
     words,
 )
-from bot.analysis.sentences import quote_flags
+from bot.analysis.sentences import quote_spans
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +38,17 @@ class Attribution:
 
 def blank_quotes(text: str) -> str:
     """Replace quoted spans by spaces so that words inside quotations are not read as the frame."""
-    flags = quote_flags(text)
-    return "".join(" " if inside else ch for ch, inside in zip(text, flags, strict=True))
+    spans = quote_spans(text)
+    if not spans:
+        return text
+    pieces: list[str] = []
+    at = 0
+    for start, end in spans:
+        if start >= at:
+            pieces.append(text[at:start] + " " * (end - start))
+            at = end
+    pieces.append(text[at:])
+    return "".join(pieces)
 
 
 def _is_name(token: str) -> bool:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from bot.analysis.attribution import find_attribution
 from bot.analysis.cues import SPEECH_VERBS
 from bot.analysis.sentences import inside_quotes
 from bot.analysis.signals import Signals, read_signals
@@ -194,7 +195,8 @@ def label_sentences(
     out: list[LabelledSentence] = []
     for sentence, score, sig in zip(sentences, scores, signals, strict=True):
         if sig.attribution is not None and (sig.attribution.pronoun or ctx.known):
-            sig = read_signals(sentence.text, ctx.known)  # resolve pronouns and surnames
+            # Resolve pronouns and surnames against the sources named so far.
+            sig = replace(sig, attribution=find_attribution(sentence.text, ctx.known))
         out.append(_decide(sentence, sig, score, threshold, prior, ctx))
     return out
 

@@ -21,7 +21,6 @@ _FORECAST_WORDS = re.compile(
     r"unlikely|anticipat\w*|plans? to|planned|scheduled|set to|next (?:year|month|week|season)|"
     r"by 20\d\d|upcoming|chance|possib\w*|\w+['’]ll|threaten\w*|vow\w*|warn\w*|promis\w*|"
     r"pledg\w*|hopes? to|aims? to|intends? to|seeks? to|potential\w*|future|soon)\b",
-    re.I,
 )
 
 
@@ -34,7 +33,7 @@ def is_forecast(item: LabelledSentence) -> bool:
         return True
     if item.label != "reported":
         return False
-    masked = _NOUN_WILL.sub(" ", text)
+    masked = _NOUN_WILL.sub(" ", text).lower()
     if _FORECAST_WORDS.search(masked):
         return True
     # Attributed speculation ("officials said the storm could strengthen") is a forecast too.

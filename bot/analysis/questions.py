@@ -130,7 +130,7 @@ def _published_date(published: str | None) -> date | None:
 
 def resolve_by(text: str, published: str | None) -> str | None:
     """The horizon a forecast names: an ISO date when computable, else the phrase itself."""
-    m = HORIZON.search(text)
+    m = HORIZON.search(text.lower())
     if not m:
         return None
     phrase = m.group(0)

@@ -34,6 +34,8 @@ _OPENING_QUOTES = "\"'“‘«(["
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then whitespace.
 _BOUNDARY = re.compile(r"(?:[.!?]+|…|\.\.\.)[" + re.escape(_CLOSERS) + r"]*\s+")
 _PREV_WORD = re.compile(r"(\S+)$")
+_QUOTE_CHAR = re.compile("[“”\"‘’']")
+_NEXT_WORD = re.compile(r"[\"'“‘(\[]?([\w’']+)")
 _CUE_ONLY = re.compile(r"^[A-Z][\w’' ]{0,30}:$")
 _LINE_END = re.compile(r"[.!?…:;\"”’)]$")
 
@@ -53,12 +55,12 @@ def _is_boundary(text: str, start: int, end: int) -> bool:
         return True
     if punct.rstrip(_CLOSERS) != ".":
         return True  # "?", "!" and periods inside closing quotes end sentences
-    match = _PREV_WORD.search(text, 0, start)
+    match = _PREV_WORD.search(text, max(0, start - 60), start)
     if match is None:
         return True
     word = match.group(1).lstrip(_OPENING_QUOTES)
     key = word.lower()
-    next_word = re.match(r"[\"'“‘(\[]?([\w’']+)", text[end:])
+    next_word = _NEXT_WORD.match(text, end)
     opener = next_word is not None and next_word.group(1).lower() in _OPENERS
     if key in _NEVER_FINAL:
         return False
@@ -118,42 +120,47 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
-def quote_flags(text: str) -> list[bool]:
-    """For each character, whether it sits inside quotation marks (marks included).
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) spans of text inside quotation marks, marks included.
 
-    Double quotes nest nothing; single quotes open after a space and close before a non-letter,
-    so apostrophes ("don’t", "players’ union") are not read as quotation marks.
+    Single quotes open after a space and close before a non-letter, so apostrophes ("don’t",
+    "players’ union") are not read as quotation marks; an unclosed quote runs to the end.
     """
-    double = single = False
-    flags: list[bool] = []
+    spans: list[tuple[int, int]] = []
+    double = single = -1
     n = len(text)
-    for k, ch in enumerate(text):
-        prev = text[k - 1] if k else " "
-        nxt = text[k + 1] if k + 1 < n else " "
-        if ch == "“" or (ch == '"' and not double):
-            double = True
-            flags.append(True)
-            continue
-        if ch in '”"':
-            flags.append(True)
-            double = False
-            continue
-        if ch in "‘'" and not single and (prev.isspace() or prev in '(“"—') and nxt.isalnum():
-            single = True
-            flags.append(True)
-            continue
-        if ch in "’'" and single and not nxt.isalpha():
-            flags.append(True)
-            single = False
-            continue
-        flags.append(double or single)
+    for m in _QUOTE_CHAR.finditer(text):
+        k = m.start()
+        ch = text[k]
+        if ch == "“" or (ch == '"' and double < 0):
+            double = k if double < 0 else double
+        elif ch in '”"':
+            spans.append((double if double >= 0 else k, k + 1))
+            double = -1
+        else:
+            prev = text[k - 1] if k else " "
+            nxt = text[k + 1] if k + 1 < n else " "
+            if single < 0 and ch in "‘'" and (prev.isspace() or prev in '(“"—') and nxt.isalnum():
+                single = k
+            elif single >= 0 and ch in "’'" and not nxt.isalpha():
+                spans.append((single, k + 1))
+                single = -1
+    spans.extend((start, n) for start in (double, single) if start >= 0)
+    return spans
+
+
+def quote_flags(text: str) -> bytearray:
+    """For each character, 1 when it sits inside quotation marks (marks included), else 0."""
+    flags = bytearray(len(text))
+    for start, end in quote_spans(text):
+        flags[start:end] = b"\x01" * (end - start)
     return flags
 
 
 _IGNORED = frozenset(" \t.,;:!?…—–-'’")
 
 
-def _wholly_quoted(flags: list[bool], text: str, start: int, end: int) -> bool:
+def _wholly_quoted(flags: bytearray, text: str, start: int, end: int) -> bool:
     """True when every meaningful character of text[start:end] is inside quotation marks."""
     seen = False
     for k in range(start, min(end, len(text))):

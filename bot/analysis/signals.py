@@ -76,26 +76,27 @@ def read_signals(text: str, known: Sequence[str] = ()) -> Signals:
     stripped = frame.strip()
     words = stripped.split()
     attribution = find_attribution(text, known)
-    future = _first(cues.FUTURE, frame)
-    weak = _first(cues.WEAK_FUTURE, frame)
-    counterfactual = cues.COUNTERFACTUAL.search(frame) is not None
+    low = frame.lower()
+    future = _first(cues.FUTURE, low)
+    weak = _first(cues.WEAK_FUTURE, low)
+    counterfactual = cues.COUNTERFACTUAL.search(low) is not None
     return Signals(
         attribution=attribution,
         opinion_cue=_first(cues.OPINION_CUES, stripped),
         prediction_cue=_first(cues.PREDICTION_CUES, stripped),
         first_person=_first(cues.FIRST_PERSON, frame),
-        evaluative=tuple(m.group(0) for m in cues.EVALUATIVE.finditer(frame)),
-        mild=tuple(m.group(0) for m in cues.MILD_EVALUATIVE.finditer(frame)),
-        hedge=_first(cues.HEDGES, frame),
-        deontic=_first(cues.DEONTIC, frame),
+        evaluative=tuple(m.group(0) for m in cues.EVALUATIVE.finditer(low)),
+        mild=tuple(m.group(0) for m in cues.MILD_EVALUATIVE.finditer(low)),
+        hedge=_first(cues.HEDGES, low),
+        deontic=_first(cues.DEONTIC, low),
         question=text.rstrip(" ”\"’')").endswith("?") and quoted_chars < total / 2,
         counterfactual=counterfactual,
         future=future,
         weak_future=weak,
-        horizon=_first(cues.HORIZON, text),
-        past_fact=cues.PAST_TENSE.search(frame) is not None and future is None,
+        horizon=_first(cues.HORIZON, text.lower()),
+        past_fact=cues.PAST_TENSE.search(low) is not None and future is None,
         fragment=len(words) <= 7 and _VERBISH.search(frame) is None,
         consequence=cues.CONSEQUENCE_OPENERS.search(stripped) is not None,
-        dated=cues.NEWS_FACT.search(frame) is not None,
+        dated=cues.NEWS_FACT.search(low) is not None,
         quote_share=quoted_chars / max(total, 1),
     )
