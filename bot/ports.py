@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from typing import Any, Protocol
 
 from bot.models import Analysis, Article, Capabilities, MessageRef, Reply
-from bot.poll_models import PollState
+from bot.poll_models import PollSpec, PollState
+from bot.storage.records import ChannelConfig, Share
 
 
 class SubjectivityScorer(Protocol):
@@ -87,4 +89,90 @@ class ArticleAnalyzer(Protocol):
 
     def analyze(self, article: Article) -> Analysis:
         """Split, label, find predictions and summarise one article."""
+        ...
+
+
+class Outbox(Protocol):
+    """An adapter's way to reach a channel outside any event (poll expiry announcements)."""
+
+    def conversation(self, channel_id: str, thread_id: str | None = None) -> Conversation:
+        """A Conversation posting into `channel_id` (and `thread_id` when given)."""
+        ...
+
+
+class BotStore(Protocol):
+    """The persistence the core uses (bot.store.SqlStore satisfies it)."""
+
+    async def mark_event_processed(self, platform: str, key: str) -> bool:
+        """Record an event id; False when seen before."""
+        ...
+
+    async def get_analysis(self, url: str) -> dict[str, Any] | None:
+        """The cached analysis JSON for a normalised URL, or None."""
+        ...
+
+    async def save_analysis(
+        self, url: str, payload: Mapping[str, Any], *, ttl_s: float | None = None
+    ) -> None:
+        """Cache an analysis JSON for a normalised URL."""
+        ...
+
+    async def record_share(self, share: Share) -> None:
+        """Remember where a link was answered."""
+        ...
+
+    async def find_recent_share(
+        self, platform: str, channel_id: str, url: str, within: timedelta
+    ) -> Share | None:
+        """The latest answer to `url` in the channel within `within`, if any."""
+        ...
+
+    async def get_channel_settings(self, platform: str, channel_id: str) -> ChannelConfig | None:
+        """The channel's own settings, or None."""
+        ...
+
+    async def set_channel_settings(self, config: ChannelConfig) -> None:
+        """Store a channel's settings."""
+        ...
+
+    async def create_poll(
+        self,
+        spec: PollSpec,
+        *,
+        platform: str,
+        channel_id: str,
+        starter_id: str,
+        message_ref: str | None = None,
+    ) -> PollState:
+        """Store a new open poll."""
+        ...
+
+    async def set_poll_message(self, poll_id: int, message_ref: str) -> None:
+        """Remember the message showing the poll."""
+        ...
+
+    async def cast_vote(
+        self, poll_id: int, user_id: str, option: int, *, event_key: str | None = None
+    ) -> int:
+        """Set a person's vote; return the number of voters."""
+        ...
+
+    async def close_poll(self, poll_id: int, *, closed_by: str | None = None) -> PollState:
+        """Close a poll; return it with the final tally."""
+        ...
+
+    async def get_poll(self, poll_id: int) -> PollState:
+        """A poll with its recounted tally."""
+        ...
+
+    async def list_open_polls(self) -> list[PollState]:
+        """Every open poll, soonest closing first."""
+        ...
+
+    async def list_due_polls(self) -> list[PollState]:
+        """Open polls past their closing time."""
+        ...
+
+    async def ping(self) -> bool:
+        """True when the database answers."""
         ...

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -17,6 +17,8 @@ from pydantic_settings import (
 )
 
 from bot.errors import ConfigError
+from bot.storage.records import ChannelMode, ReplyStyle
+from bot.storage_settings import PollSettings, StorageSettings
 
 CONFIG_ENV = "UNSPIN_CONFIG"
 
@@ -52,6 +54,68 @@ class AnalysisSettings(BaseModel):
     max_predictions: int = Field(10, ge=0, le=50)
 
 
+def _csv(value: Any) -> Any:
+    # Environment variables arrive as one string: accept "a,b" as well as a JSON list.
+    if isinstance(value, str):
+        if value.lstrip().startswith("["):
+            return json.loads(value)
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class ChannelsSettings(BaseModel):
+    """How the bot behaves in channels that have no settings of their own."""
+
+    default_mode: ChannelMode = "auto"
+    reply: ReplyStyle = "thread"
+    max_links: int = Field(3, ge=1, le=10)
+    repeat_window_s: int = Field(24 * 3600, ge=0)
+    user_per_minute: int = Field(6, ge=1)
+    channel_per_minute: int = Field(30, ge=1)
+    languages: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    allow_domains: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    deny_domains: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    _split = field_validator("languages", "allow_domains", "deny_domains", mode="before")(
+        classmethod(lambda cls, v: _csv(v))
+    )
+
+
+class ServiceSettings(BaseModel):
+    """The long-running service: adapters, health/metrics server, work limits, logs."""
+
+    adapters: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=0, le=65535)
+    drain_s: float = Field(8.0, ge=0, le=60)
+    max_fetches: int = Field(16, ge=1, le=256)
+    max_analyses: int = Field(2, ge=1, le=64)
+    max_pending: int = Field(256, ge=1, le=100_000)
+    analysis_pool: Literal["thread", "process"] = "thread"
+    log_format: Literal["auto", "json", "text"] = "auto"
+    log_level: str = "INFO"
+
+    _split = field_validator("adapters", mode="before")(classmethod(lambda cls, v: _csv(v)))
+
+
+class DiscordSettings(BaseModel):
+    """Discord credentials (env UNSPIN_DISCORD__TOKEN); the adapter adds its own options."""
+
+    model_config = {"extra": "allow"}
+
+    token: SecretStr | None = None
+
+
+class SlackSettings(BaseModel):
+    """Slack credentials (env UNSPIN_SLACK__BOT_TOKEN, __APP_TOKEN, __SIGNING_SECRET)."""
+
+    model_config = {"extra": "allow"}
+
+    bot_token: SecretStr | None = None
+    app_token: SecretStr | None = None
+    signing_secret: SecretStr | None = None
+
+
 class Settings(BaseSettings):
     """All of Unspin's settings: init args > UNSPIN_* env > TOML file > defaults."""
 
@@ -64,6 +128,12 @@ class Settings(BaseSettings):
 
     fetch: FetchSettings = FetchSettings()
     analysis: AnalysisSettings = AnalysisSettings()
+    storage: StorageSettings = StorageSettings()
+    polls: PollSettings = PollSettings()
+    channels: ChannelsSettings = ChannelsSettings()
+    service: ServiceSettings = ServiceSettings()
+    discord: DiscordSettings = DiscordSettings()
+    slack: SlackSettings = SlackSettings()
 
     @classmethod
     def settings_customise_sources(

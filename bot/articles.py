@@ -1,0 +1,86 @@
+"""Analyses of links: from the cache, joined while in flight, or fetched and analysed once."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from bot import links
+from bot.metrics import Metrics
+from bot.models import Analysis, Article
+from bot.ports import ArticleAnalyzer, BotStore, FetchedPageLike, Fetcher
+from bot.revive import StaleCache, analysis_from_json
+from bot.serialize import analysis_to_json
+from bot.tasks import Supervisor
+
+log = logging.getLogger(__name__)
+
+KEY_PREFIX = "key:"
+
+
+class ArticleService:
+    """Turns a normalised link into its Analysis, at most one fetch per link at a time."""
+
+    def __init__(
+        self,
+        *,
+        store: BotStore,
+        fetcher: Fetcher,
+        analyzer: ArticleAnalyzer,
+        extract: Callable[[FetchedPageLike], Article],
+        supervisor: Supervisor,
+        metrics: Metrics,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store
+        self.fetcher = fetcher
+        self.analyzer = analyzer
+        self.extract = extract
+        self.supervisor = supervisor
+        self.metrics = metrics
+        self._monotonic = monotonic
+        self._keys: dict[str, str] = {}
+
+    def url_for_key(self, key: str) -> str | None:
+        """The link behind a card key, when this process has seen it."""
+        return self._keys.get(key)
+
+    async def analysis_for_url(self, url: str) -> Analysis:
+        """The analysis of a normalised link; raises FetchError, ExtractionError or Busy."""
+        self._keys[links.link_key(url)] = url
+        return await self.supervisor.run(url, lambda: self._load(url))
+
+    async def analysis_for_key(self, key: str) -> Analysis | None:
+        """The analysis behind a card's key (from a button), or None once it has expired."""
+        url = self._keys.get(key)
+        if url is None:
+            # Buttons outlive the process: the key -> link alias is stored with the analysis.
+            alias = await self.store.get_analysis(KEY_PREFIX + key)
+            url = str(alias["url"]) if alias and "url" in alias else None
+        if url is None:
+            return None
+        return await self.analysis_for_url(url)
+
+    async def _load(self, url: str) -> Analysis:
+        payload = await self.store.get_analysis(url)
+        if payload is not None:
+            try:
+                analysis = analysis_from_json(payload)
+            except StaleCache as error:
+                log.info("re-analysing %s: %s", url, error)
+            else:
+                self.metrics.cache_hits.inc()
+                return analysis
+        async with self.supervisor.fetch_slot():
+            page = await self.fetcher.fetch(url)
+        started = self._monotonic()
+        analysis = await self.supervisor.run_cpu(self._analyse_page, page)
+        self.metrics.analysis_seconds.observe(self._monotonic() - started)
+        self.metrics.analyses.inc()
+        await self.store.save_analysis(url, analysis_to_json(analysis))
+        await self.store.save_analysis(KEY_PREFIX + links.link_key(url), {"url": url})
+        return analysis
+
+    def _analyse_page(self, page: FetchedPageLike) -> Analysis:
+        return self.analyzer.analyze(self.extract(page))

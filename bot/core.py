@@ -1,0 +1,416 @@
+"""The use cases adapters call with neutral values: links, summaries, settings, actions."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from bot import channel_config as cc
+from bot import links
+from bot.articles import ArticleService
+from bot.core_polls import PollFlow
+from bot.errors import ExtractionError, FetchError, NotHtml, UnspinError
+from bot.metrics import Metrics
+from bot.models import ActionEvent, Analysis, Article, IncomingMessage, MessageRef, Reply
+from bot.ports import ArticleAnalyzer, BotStore, Conversation, FetchedPageLike, Fetcher
+from bot.ratelimit import RateLimiter
+from bot.render import card, details, notice, pointer
+from bot.sanitize import allowed_links, defuse_mentions, links_in, sanitize_reply
+from bot.settings import ChannelsSettings
+from bot.storage.records import ChannelConfig, Share
+from bot.storage_settings import PollSettings
+from bot.store import utcnow
+from bot.tasks import Busy, Supervisor
+
+log = logging.getLogger(__name__)
+
+OutcomeKind = Literal["card", "pointer", "busy", "error", "quiet", "limited"]
+OOPS = "Something went wrong while reading that link; the error has been logged."
+_KEY_PREFIX = "key:"
+_CONFIG_TTL_S = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one link of a message (for tests, benchmarks and logs)."""
+
+    url: str
+    kind: OutcomeKind
+
+
+class Core:
+    """The platform-neutral bot; one instance serves every adapter of the service."""
+
+    def __init__(
+        self,
+        *,
+        store: BotStore,
+        fetcher: Fetcher,
+        analyzer: ArticleAnalyzer,
+        extract: Callable[[FetchedPageLike], Article],
+        supervisor: Supervisor,
+        channels: ChannelsSettings | None = None,
+        polls: PollSettings | None = None,
+        metrics: Metrics | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        monotonic: Callable[[], float] = time.monotonic,
+        vote_edit_delay_s: float = 0.0,
+    ) -> None:
+        self.store = store
+        self.supervisor = supervisor
+        self.channels = channels or ChannelsSettings()
+        self.metrics = metrics or Metrics()
+        self.clock = clock
+        self._monotonic = monotonic
+        self._user_limit = RateLimiter(self.channels.user_per_minute, clock=monotonic)
+        self._channel_limit = RateLimiter(self.channels.channel_per_minute, clock=monotonic)
+        self._warned: dict[str, float] = {}
+        self._configs: dict[tuple[str, str], tuple[float, ChannelConfig]] = {}
+        self._answering: dict[tuple[str, str, str], asyncio.Future[tuple[bool, str | None]]] = {}
+        self._refs: OrderedDict[tuple[str, str, str], MessageRef] = OrderedDict()
+        self.articles = ArticleService(
+            store=store,
+            fetcher=fetcher,
+            analyzer=analyzer,
+            extract=extract,
+            supervisor=supervisor,
+            metrics=self.metrics,
+            monotonic=monotonic,
+        )
+        self.polls = PollFlow(
+            store=store,
+            settings=polls or PollSettings(),
+            metrics=self.metrics,
+            supervisor=supervisor,
+            analysis_for_key=self.analysis_for_key,
+            channel_config=self.channel_config,
+            edit_delay_s=vote_edit_delay_s,
+        )
+
+    # Channel settings ------------------------------------------------------------------
+
+    def _default_config(self, platform: str, channel_id: str) -> ChannelConfig:
+        c = self.channels
+        return ChannelConfig(
+            platform=platform,
+            channel_id=channel_id,
+            mode=c.default_mode,
+            reply=c.reply,
+            languages=tuple(c.languages),
+            allow_domains=tuple(c.allow_domains),
+            deny_domains=tuple(c.deny_domains),
+        )
+
+    async def channel_config(self, platform: str, channel_id: str) -> ChannelConfig:
+        """The channel's effective settings (its own, else the global ones), cached briefly."""
+        now = self._monotonic()
+        hit = self._configs.get((platform, channel_id))
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        stored = await self.store.get_channel_settings(platform, channel_id)
+        config = cc.effective(
+            stored,
+            platform=platform,
+            channel_id=channel_id,
+            default=self._default_config(platform, channel_id),
+        )
+        if len(self._configs) > 10_000:
+            self._configs.clear()
+        self._configs[(platform, channel_id)] = (now + _CONFIG_TTL_S, config)
+        return config
+
+    async def configure(self, msg: IncomingMessage, args: str, conv: Conversation) -> None:
+        """The settings command: anyone may see the settings, only channel admins change them."""
+        try:
+            config = await self.channel_config(msg.platform, msg.channel_id)
+            if args.strip().lower() in ("", "show"):
+                await _private_or_thread(conv, notice(cc.describe(config)))
+                return
+            if not msg.author.is_admin:
+                await self._say(conv, "Only channel admins can change my settings here.")
+                return
+            changed = cc.apply_command(config, args, user_id=msg.author.id)
+            await self.store.set_channel_settings(changed)
+            self._configs.pop((msg.platform, msg.channel_id), None)
+            await self._say(conv, "Done. " + cc.describe(changed))
+        except UnspinError as error:
+            await self._say(conv, str(error))
+
+    # Messages with links ---------------------------------------------------------------
+
+    async def summarize(self, msg: IncomingMessage, conv: Conversation) -> list[Outcome]:
+        """An explicit request (/summarize, mention, context menu): always answered."""
+        explicit = msg if msg.trigger not in ("link", "reaction") else _as_command(msg)
+        return await self.handle_message(explicit, conv)
+
+    async def handle_message(self, msg: IncomingMessage, conv: Conversation) -> list[Outcome]:
+        """A message that may carry links; the channel's mode decides whether to answer."""
+        if msg.author.is_bot:
+            return []
+        explicit = msg.trigger not in ("link", "reaction")
+        try:
+            config = await self.channel_config(msg.platform, msg.channel_id)
+            if not _mode_allows(config.mode, msg.trigger):
+                if explicit:
+                    await self._say(
+                        conv,
+                        "I'm switched off in this channel; a channel admin can turn me on "
+                        "with the settings command.",
+                    )
+                return []
+            scan = links.scan(msg.text, max_links=self.channels.max_links)
+            if not scan.articles:
+                if explicit:
+                    await self._say(conv, _no_article(scan))
+                return []
+            if not await self.store.mark_event_processed(msg.platform, f"msg:{msg.event_id}"):
+                log.info("event %s already handled (a platform retry)", msg.event_id)
+                return []
+            self.metrics.links_seen.inc(len(scan.articles))
+            if not await self._within_limits(msg, conv, explicit):
+                return [Outcome(url, "limited") for url in scan.articles]
+            outcomes = [
+                await self._answer(msg, conv, config, url, explicit) for url in scan.articles
+            ]
+            if scan.skipped:
+                n = len(scan.skipped)
+                await self._say(
+                    conv,
+                    f"I read at most {self.channels.max_links} links per message, so I skipped "
+                    f"{n} more {'link' if n == 1 else 'links'}.",
+                )
+            return outcomes
+        except UnspinError as error:
+            await self._say(conv, str(error))
+        except Exception:
+            log.exception("handling message %s failed", msg.event_id)
+            await self._say(conv, OOPS)
+        return []
+
+    async def _within_limits(
+        self, msg: IncomingMessage, conv: Conversation, explicit: bool
+    ) -> bool:
+        user_key = f"{msg.platform}:u:{msg.author.id}"
+        chan_key = f"{msg.platform}:c:{msg.channel_id}"
+        if not self._user_limit.allow(user_key):
+            text = "You're sharing links faster than I can read them; try again in a minute."
+            await self._warn_once(conv, user_key, text, explicit)
+            return False
+        if not self._channel_limit.allow(chan_key):
+            text = "This channel is sharing links faster than I can read them; try again shortly."
+            await self._warn_once(conv, chan_key, text, explicit)
+            return False
+        return True
+
+    async def _warn_once(self, conv: Conversation, key: str, text: str, explicit: bool) -> None:
+        # Automatic answers warn once per minute per user/channel, so limits do not add noise.
+        now = self._monotonic()
+        if explicit or self._warned.get(key, 0.0) <= now:
+            self._warned[key] = now + 60.0
+            await self._say(conv, text)
+
+    async def _answer(
+        self,
+        msg: IncomingMessage,
+        conv: Conversation,
+        config: ChannelConfig,
+        url: str,
+        explicit: bool,
+    ) -> Outcome:
+        host = links.host_of(url)
+        if links.domain_matches(host, config.deny_domains) or (
+            config.allow_domains and not links.domain_matches(host, config.allow_domains)
+        ):
+            if explicit:
+                await self._say(conv, f"Summaries of {host} are turned off in this channel.")
+            return Outcome(url, "quiet")
+        where = (msg.platform, msg.channel_id, url)
+        window = timedelta(seconds=self.channels.repeat_window_s)
+        if window and (await self._point_to_earlier(msg, conv, where, window)):
+            return Outcome(url, "pointer")
+        running = self._answering.get(where)
+        if running is not None:
+            # The same link is being answered in this channel right now: wait, then point to it.
+            posted, error = await asyncio.shield(running)
+            if posted and await self._point_to_earlier(msg, conv, where, window):
+                return Outcome(url, "pointer")
+            if error is not None and (explicit or error == str(Busy())):
+                await self._say(conv, error)
+            return Outcome(url, "busy" if error == str(Busy()) else "error")
+        future: asyncio.Future[tuple[bool, str | None]] = asyncio.get_running_loop().create_future()
+        self._answering[where] = future
+        result: tuple[bool, str | None] = (False, OOPS)
+        try:
+            outcome, result = await self._answer_fresh(msg, conv, config, url, explicit)
+            return outcome
+        finally:
+            self._answering.pop(where, None)
+            future.set_result(result)
+
+    async def _point_to_earlier(
+        self,
+        msg: IncomingMessage,
+        conv: Conversation,
+        where: tuple[str, str, str],
+        window: timedelta,
+    ) -> bool:
+        share = await self.store.find_recent_share(msg.platform, msg.channel_id, where[2], window)
+        if share is None:
+            return False
+        minutes = max(int((self.clock() - share.shared_at).total_seconds() // 60), 0)
+        ago = "just now" if minutes < 1 else f"{_ago(minutes)} ago"
+        ref = self._refs.get(where)
+        link = f": {ref.link}" if ref is not None and ref.link else "."
+        self.metrics.pointers.inc()
+        reply = pointer(f"Already summarised in this channel {ago}{link}")
+        await conv.reply(reply, in_thread=True)
+        return True
+
+    async def _answer_fresh(
+        self,
+        msg: IncomingMessage,
+        conv: Conversation,
+        config: ChannelConfig,
+        url: str,
+        explicit: bool,
+    ) -> tuple[Outcome, tuple[bool, str | None]]:
+        try:
+            analysis = await self.analysis_for_url(url)
+        except Busy as error:
+            self.metrics.shed.inc()
+            await self._say(conv, str(error))
+            return Outcome(url, "busy"), (False, str(error))
+        except (FetchError, ExtractionError) as error:
+            self.metrics.fetch_failures.labels(type(error).__name__).inc()
+            if explicit or not isinstance(error, (NotHtml, ExtractionError)):
+                await self._say(conv, str(error))
+            return Outcome(url, "error"), (False, str(error))
+        language = analysis.article.language
+        if config.languages and language not in config.languages:
+            text = f"That article is in {language}, and this channel summarises only " + (
+                ", ".join(config.languages) + "."
+            )
+            await self._say(conv, text)
+            return Outcome(url, "quiet"), (False, text)
+        key = links.link_key(url)
+        article = analysis.article
+        allowed = allowed_links([url, article.url, *links_in(article.text)])
+        reply = sanitize_reply(card(analysis, conv.capabilities, key=key), allowed)
+        ref = await conv.reply(reply, in_thread=config.reply == "thread")
+        self._remember_ref((msg.platform, msg.channel_id, url), ref)
+        await self.store.record_share(
+            Share(
+                platform=msg.platform,
+                channel_id=msg.channel_id,
+                url=url,
+                shared_at=self.clock(),
+                message_id=ref.message_id,
+                thread_id=ref.thread_id,
+                user_id=msg.author.id,
+            )
+        )
+        return Outcome(url, "card"), (True, None)
+
+    def _remember_ref(self, where: tuple[str, str, str], ref: MessageRef) -> None:
+        self._refs[where] = ref
+        self._refs.move_to_end(where)
+        while len(self._refs) > 5000:
+            self._refs.popitem(last=False)
+
+    # Analyses ----------------------------------------------------------------------------
+
+    async def analysis_for_url(self, url: str) -> Analysis:
+        """The analysis of a normalised link: cached, joined in flight, or fetched and analysed."""
+        return await self.articles.analysis_for_url(url)
+
+    async def analysis_for_key(self, key: str) -> Analysis | None:
+        """The analysis behind a card's key (from a button), or None once it has expired."""
+        return await self.articles.analysis_for_key(key)
+
+    # Actions (buttons) -------------------------------------------------------------------
+
+    async def handle_action(self, event: ActionEvent, conv: Conversation) -> None:
+        """A click on a card or poll action: start a poll, vote, close, show details."""
+        if event.user.is_bot:
+            return
+        try:
+            if event.kind == "vote":
+                await self.polls.vote(event, conv)  # the vote claims its event id itself
+                return
+            if not await self.store.mark_event_processed(event.platform, f"act:{event.event_id}"):
+                return
+            if event.kind == "start_poll":
+                await self.polls.start(event, conv)
+            elif event.kind == "close_poll":
+                await self.polls.close(event, conv)
+            else:
+                await self.show_details(event, conv)
+        except UnspinError as error:
+            await _private_or_say(conv, str(error))
+        except Exception:
+            log.exception("action %s %s failed", event.kind, event.ref)
+            await _private_or_say(
+                conv, "Something went wrong with that button; it has been logged."
+            )
+
+    async def show_details(self, event: ActionEvent, conv: Conversation) -> None:
+        """Every sentence with its label and reason, privately where the platform allows."""
+        analysis = await self.analysis_for_key(event.ref)
+        if analysis is None:
+            await _private_or_say(conv, "That card has expired; share the link again.")
+            return
+        article = analysis.article
+        allowed = allowed_links(
+            [self.articles.url_for_key(event.ref), article.url, *links_in(article.text)]
+        )
+        for reply in details(analysis, conv.capabilities):
+            await _private_or_thread(conv, sanitize_reply(reply, allowed))
+
+    async def _say(self, conv: Conversation, text: str) -> None:
+        try:
+            await conv.say(defuse_mentions(text))
+        except Exception:
+            log.exception("could not post a notice")
+
+
+def _mode_allows(mode: str, trigger: str) -> bool:
+    if trigger == "link":
+        return mode == "auto"
+    if trigger == "reaction":
+        return mode in ("auto", "reaction")
+    return mode != "off"
+
+
+def _as_command(msg: IncomingMessage) -> IncomingMessage:
+    return dataclasses.replace(msg, trigger="command")
+
+
+def _no_article(scan: links.LinkScan) -> str:
+    if scan.ignored:
+        return "That link does not look like an article (an image, a video or a social post)."
+    return "I found no link to an article in that message."
+
+
+def _ago(minutes: int) -> str:
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours = minutes // 60
+    return f"{hours} hour{'s' if hours != 1 else ''}"
+
+
+async def _private_or_thread(conv: Conversation, reply: Reply) -> None:
+    if await conv.reply_private(reply) is None:
+        await conv.reply(reply, in_thread=True)
+
+
+async def _private_or_say(conv: Conversation, text: str) -> None:
+    text = defuse_mentions(text)
+    if await conv.reply_private(notice(text)) is None:
+        await conv.say(text)

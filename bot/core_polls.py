@@ -1,0 +1,248 @@
+"""Poll use cases: start a poll from a prediction, vote, close, and close polls that are due."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime, timedelta
+
+from bot import polls as rules
+from bot.errors import UsageError
+from bot.metrics import Metrics
+from bot.models import ActionEvent, Analysis, Capabilities, MessageRef, Reply
+from bot.poll_errors import PollClosed, PollError, PollNotFound
+from bot.poll_models import PollLimits, PollState
+from bot.ports import BotStore, Conversation, Outbox
+from bot.render import notice, poll_card
+from bot.sanitize import sanitize_reply
+from bot.storage.records import ChannelConfig
+from bot.storage_settings import PollSettings
+from bot.store import utcnow
+from bot.tasks import Supervisor
+
+log = logging.getLogger(__name__)
+
+
+def limits_for(caps: Capabilities) -> PollLimits:
+    """The poll limits a platform declares, as the poll rules take them."""
+    return PollLimits(
+        question_chars=caps.poll_question_chars,
+        answer_chars=caps.poll_answer_chars,
+        max_answers=caps.poll_max_answers,
+        max_duration=timedelta(days=caps.poll_max_days),
+    )
+
+
+def _ints(ref: str, n: int) -> tuple[int, ...]:
+    try:
+        values = tuple(int(part) for part in ref.split(":"))
+    except ValueError:
+        values = ()
+    if len(values) != n:
+        raise UsageError("That button is not one of mine any more.")
+    return values
+
+
+def _clean(reply: Reply) -> Reply:
+    # Poll text comes from the article; links have no place in a poll, mentions never.
+    return sanitize_reply(reply, frozenset())
+
+
+class PollFlow:
+    """The poll use cases; the store holds every vote, this class only orders the steps."""
+
+    def __init__(
+        self,
+        *,
+        store: BotStore,
+        settings: PollSettings,
+        metrics: Metrics,
+        supervisor: Supervisor,
+        analysis_for_key: Callable[[str], Awaitable[Analysis | None]],
+        channel_config: Callable[[str, str], Awaitable[ChannelConfig]],
+        edit_delay_s: float = 0.0,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.metrics = metrics
+        self.supervisor = supervisor
+        self._analysis_for_key = analysis_for_key
+        self._channel_config = channel_config
+        self.edit_delay_s = edit_delay_s
+        self._where: dict[int, MessageRef] = {}
+        self._edits_pending: set[int] = set()
+
+    async def start(self, event: ActionEvent, conv: Conversation) -> PollState | None:
+        """Start a poll on one of a card's predictions (ref "cardkey:sentence")."""
+        key, _, index = event.ref.rpartition(":")
+        (i,) = _ints(index, 1)
+        analysis = await self._analysis_for_key(key)
+        if analysis is None:
+            await conv.say("That card has expired; share the link again to start a poll.")
+            return None
+        prediction = next((p for p in analysis.predictions if p.i == i), None)
+        if prediction is None:
+            await conv.say("That prediction is no longer on the card.")
+            return None
+        url = analysis.article.url
+        for open_poll in await self.store.list_open_polls():
+            if (
+                open_poll.platform == event.platform
+                and open_poll.channel_id == event.channel_id
+                and open_poll.prediction_i == i
+                and open_poll.source_url == url
+            ):
+                await conv.say(f"A poll on this prediction is already open (poll #{open_poll.id}).")
+                return None
+        config = await self._channel_config(event.platform, event.channel_id)
+        hours = config.poll_duration_h or self.settings.duration_h
+        spec = rules.spec_for_prediction(
+            prediction,
+            limits_for(conv.capabilities),
+            options=self.settings.options,
+            duration=timedelta(hours=hours),
+            hide_results=self.settings.hide_results_until_close,
+            source_url=url,
+        )
+        state = await self.store.create_poll(
+            spec, platform=event.platform, channel_id=event.channel_id, starter_id=event.user.id
+        )
+        self.metrics.polls_open.inc()
+        ref = await conv.post_poll(state, _clean(poll_card(state, conv.capabilities)))
+        self._where[state.id] = ref
+        await self.store.set_poll_message(state.id, ref.message_id)
+        log.info("poll %d started in %s:%s", state.id, event.platform, event.channel_id)
+        return state
+
+    def _message(self, state: PollState, event: ActionEvent | None = None) -> MessageRef | None:
+        if event is not None and event.message_id:
+            return MessageRef(event.platform, event.channel_id, event.message_id, event.thread_id)
+        known = self._where.get(state.id)
+        if known is not None:
+            return known
+        if state.message_ref:
+            return MessageRef(state.platform, state.channel_id, state.message_ref)
+        return None
+
+    async def vote(self, event: ActionEvent, conv: Conversation) -> int | None:
+        """Set the person's vote (ref "poll:option"); a click sets, never toggles."""
+        poll_id, option = _ints(event.ref, 2)
+        try:
+            voters = await self.store.cast_vote(
+                poll_id, event.user.id, option, event_key=f"vote:{event.event_id}"
+            )
+        except PollError as error:
+            await _tell(conv, str(error))
+            return None
+        self.metrics.votes.inc()
+        state = await self.store.get_poll(poll_id)
+        await self._refresh(state, conv, event)
+        answer = state.options[option].text
+        await _tell(
+            conv,
+            f"Your vote on poll #{poll_id}: {answer}. Click another answer to change it"
+            + ("; results show when the poll closes." if state.hide_results else "."),
+            private_only=True,
+        )
+        return voters
+
+    async def _refresh(self, state: PollState, conv: Conversation, event: ActionEvent) -> None:
+        ref = self._message(state, event)
+        if ref is None:
+            return
+        if self.edit_delay_s <= 0:
+            await conv.edit(ref, _clean(poll_card(state, conv.capabilities)))
+            return
+        # A vote storm becomes one edit per poll per delay, which platforms' rate limits allow.
+        if state.id in self._edits_pending:
+            return
+        self._edits_pending.add(state.id)
+        self.supervisor.spawn(self._edit_later(state.id, ref, conv), name=f"poll-edit:{state.id}")
+
+    async def _edit_later(self, poll_id: int, ref: MessageRef, conv: Conversation) -> None:
+        try:
+            await asyncio.sleep(self.edit_delay_s)
+            state = await self.store.get_poll(poll_id)
+            await conv.edit(ref, _clean(poll_card(state, conv.capabilities)))
+        finally:
+            self._edits_pending.discard(poll_id)
+
+    async def close(self, event: ActionEvent, conv: Conversation) -> PollState | None:
+        """Close a poll early (ref "poll"): only its starter or a channel admin may."""
+        (poll_id,) = _ints(event.ref, 1)
+        state = await self.store.get_poll(poll_id)
+        rules.check_close(state, event.user.id, is_channel_admin=event.user.is_admin)
+        closed = await self.store.close_poll(poll_id, closed_by=event.user.id)
+        await self._announce(closed, conv, self._message(closed, event))
+        return closed
+
+    async def _announce(
+        self, closed: PollState, conv: Conversation, ref: MessageRef | None
+    ) -> None:
+        self.metrics.polls_open.dec()
+        card = _clean(poll_card(closed, conv.capabilities))
+        if ref is not None:
+            try:
+                await conv.edit(ref, card)
+            except Exception:
+                log.warning("could not update the card of poll %d", closed.id, exc_info=True)
+        await conv.reply(card, in_thread=True)
+
+    async def close_due(self, outboxes: Mapping[str, Outbox]) -> int:
+        """Close every open poll past its time and announce the tally; return how many."""
+        closed_n = 0
+        for state in await self.store.list_due_polls():
+            try:
+                closed = await self.store.close_poll(state.id)
+            except (PollClosed, PollNotFound):
+                continue  # closed by someone else meanwhile
+            closed_n += 1
+            outbox = outboxes.get(closed.platform)
+            if outbox is None:
+                log.warning("poll %d closed but no %s adapter runs", closed.id, closed.platform)
+                continue
+            ref = self._message(closed)
+            conv = outbox.conversation(closed.channel_id, ref.thread_id if ref else None)
+            try:
+                await self._announce(closed, conv, ref)
+            except Exception:
+                log.exception("could not announce the close of poll %d", closed.id)
+        return closed_n
+
+    async def run_timers(self, outboxes: Mapping[str, Outbox], stop: asyncio.Event) -> None:
+        """Close polls as they come due until `stop` is set; stored times survive restarts."""
+        self.metrics.polls_open.set(len(await self.store.list_open_polls()))
+        while not stop.is_set():
+            try:
+                await self.close_due(outboxes)
+                pending = await self.store.list_open_polls()
+            except Exception:
+                log.exception("poll timer round failed")
+                pending = []
+            wait = 30.0
+            if pending:
+                now = self.store_now()
+                wait = min(max((pending[0].closes_at - now).total_seconds(), 0.5), 30.0)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=wait)
+
+    def store_now(self) -> datetime:
+        """The store's clock when it has one (tests move it), else the wall clock."""
+        now = getattr(self.store, "now", None)
+        value = now() if callable(now) else None
+        return value if isinstance(value, datetime) else utcnow()
+
+    async def open_polls(self, platform: str, channel_id: str) -> list[PollState]:
+        """The open polls of one channel, soonest closing first."""
+        return [
+            p
+            for p in await self.store.list_open_polls()
+            if p.platform == platform and p.channel_id == channel_id
+        ]
+
+
+async def _tell(conv: Conversation, text: str, *, private_only: bool = False) -> None:
+    if await conv.reply_private(notice(text)) is None and not private_only:
+        await conv.say(text)
