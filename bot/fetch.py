@@ -245,38 +245,42 @@ class AiohttpFetcher:
     async def _read(
         self, first_url: str, target: Target, resp: aiohttp.ClientResponse
     ) -> FetchedPage:
+        try:
+            body = await self._read_body(resp)
+        except DECODE_ERRORS:
+            raise corrupt() from None
+        finally:
+            # Drop an unread or unfinished body at once: with force_close the socket goes too.
+            if not resp.content.at_eof():
+                resp.close()
         header = resp.headers.get("Content-Type")
-        mime = mime_type(header)
-        gate_content_type(mime)
+        return FetchedPage(
+            url=first_url,
+            final_url=target.url,
+            status=resp.status,
+            content_type=mime_type(header) or guess_text_type(body[:512]),
+            body=body,
+            text=decode_body(body, header),
+        )
+
+    async def _read_body(self, resp: aiohttp.ClientResponse) -> bytes:
+        """Gate on the headers, then read, decompress, sniff and cap the body."""
+        gate_content_type(mime_type(resp.headers.get("Content-Type")))
         cap = self._settings.max_bytes
         if resp.content_length is not None and resp.content_length > cap:
             raise TooLarge(f"{PREFIX}the page is larger than {size_text(cap)}.")
         buffer = CappedBuffer(cap, size_text(cap))
         decoder = build_decoder(resp.headers.get("Content-Encoding"), buffer)
         sniffed = False
-        try:
-            async for chunk in resp.content.iter_chunked(STEP):
-                decoder.write(chunk)
-                if not sniffed and buffer.total >= SNIFF_BYTES:
-                    sniff(buffer.head())
-                    sniffed = True
-            decoder.finish()
-        except DECODE_ERRORS:
-            raise corrupt() from None
-        finally:
-            # Drop an unfinished body at once: with force_close the socket goes with it.
-            if not resp.content.at_eof():
-                resp.close()
+        async for chunk in resp.content.iter_chunked(STEP):
+            decoder.write(chunk)
+            if not sniffed and buffer.total >= SNIFF_BYTES:
+                sniff(buffer.head())
+                sniffed = True
+        decoder.finish()
         body = buffer.getvalue()
         sniff(body[:SNIFF_BYTES])
-        return FetchedPage(
-            url=first_url,
-            final_url=target.url,
-            status=resp.status,
-            content_type=mime or guess_text_type(body[:512]),
-            body=body,
-            text=decode_body(body, header),
-        )
+        return body
 
     def _translate(self, exc: BaseException, state: HopState, target: Target) -> FetchError:
         settings = self._settings
