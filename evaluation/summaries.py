@@ -14,6 +14,7 @@ import argparse
 import importlib
 import itertools
 import json
+import random
 import re
 import sys
 import time
@@ -159,10 +160,31 @@ def load(path: Path) -> list[Item]:
     return items
 
 
-def rouge(pairs: Iterable[tuple[str, str]]) -> dict[str, float]:
-    """Mean ROUGE F-measure x 100 over (reference, candidate) pairs."""
-    scores = [SCORER.score(ref, cand) for ref, cand in pairs]
-    return {m: 100 * mean(s[m].fmeasure for s in scores) for m in METRICS}
+def rouge(pairs: Iterable[tuple[str, str]]) -> list[dict[str, float]]:
+    """Per-pair ROUGE F-measure x 100 over (reference, candidate) pairs."""
+    return [
+        {m: 100 * v.fmeasure for m, v in SCORER.score(ref, cand).items()} for ref, cand in pairs
+    ]
+
+
+def means(scores: Sequence[dict[str, float]]) -> dict[str, float]:
+    """Mean of each metric."""
+    return {m: mean(s[m] for s in scores) for m in METRICS}
+
+
+def bootstrap_wins(
+    ours: Sequence[dict[str, float]], base: Sequence[dict[str, float]], rounds: int = 2000
+) -> dict[str, float]:
+    """Share of paired bootstrap resamples of the articles in which ours beats the baseline."""
+    rng = random.Random(0)
+    n = len(ours)
+    diffs = {m: [o[m] - b[m] for o, b in zip(ours, base, strict=True)] for m in METRICS}
+    wins = dict.fromkeys(METRICS, 0)
+    for _ in range(rounds):
+        sample = [rng.randrange(n) for _ in range(n)]
+        for m in METRICS:
+            wins[m] += sum(diffs[m][k] for k in sample) > 0
+    return {m: wins[m] / rounds for m in METRICS}
 
 
 def lead(item: Item, k: int) -> str:
@@ -205,40 +227,36 @@ def ours_tldr(item: Item, weights: Weights) -> str:
     return summarize(item.article, item.labelled, weights=weights).tldr
 
 
-def table(items: Sequence[Item], with_lexrank: bool) -> list[tuple[str, str, dict[str, float]]]:
-    """Every system's ROUGE on both halves of the data."""
-    cnn = [i for i in items if i.dataset == "cnndm"]
-    xsum = [i for i in items if i.dataset == "xsum"]
-    rows: list[tuple[str, str, dict[str, float]]] = [
-        (
-            f"CNN/DM ({len(cnn)})",
-            "unspin points",
-            rouge((i.reference, ours_points(i, DEFAULT_WEIGHTS)) for i in cnn),
-        ),
-        (f"CNN/DM ({len(cnn)})", "Lead-3", rouge((i.reference, lead(i, 3)) for i in cnn)),
-        (
-            f"XSum ({len(xsum)})",
-            "unspin tldr",
-            rouge((i.reference, ours_tldr(i, DEFAULT_WEIGHTS)) for i in xsum),
-        ),
-        (f"XSum ({len(xsum)})", "Lead-1", rouge((i.reference, lead(i, 1)) for i in xsum)),
-    ]
-    if with_lexrank:
-        rows.insert(
-            2,
-            (
-                f"CNN/DM ({len(cnn)})",
-                "LexRank-3 (sumy)",
-                rouge((i.reference, lexrank(i, 3)) for i in cnn),
-            ),
-        )
+Row = tuple[str, str, list[dict[str, float]]]
+
+
+def table(items: Sequence[Item], with_lexrank: bool) -> list[Row]:
+    """Per-article ROUGE of every system on both halves of the data; ours first in each half."""
+    rows: list[Row] = []
+    for dataset, name, k, ours in (
+        ("cnndm", "CNN/DM", 3, ours_points),
+        ("xsum", "XSum", 1, ours_tldr),
+    ):
+        part = [i for i in items if i.dataset == dataset]
+        label = f"{name} ({len(part)})"
+        refs = [i.reference for i in part]
+        output = "points" if k == 3 else "tldr"
         rows.append(
             (
-                f"XSum ({len(xsum)})",
-                "LexRank-1 (sumy)",
-                rouge((i.reference, lexrank(i, 1)) for i in xsum),
+                label,
+                f"unspin {output}",
+                rouge(zip(refs, (ours(i, DEFAULT_WEIGHTS) for i in part), strict=True)),
             )
         )
+        rows.append((label, f"Lead-{k}", rouge(zip(refs, (lead(i, k) for i in part), strict=True))))
+        if with_lexrank:
+            rows.append(
+                (
+                    label,
+                    f"LexRank-{k} (sumy)",
+                    rouge(zip(refs, (lexrank(i, k) for i in part), strict=True)),
+                )
+            )
     return rows
 
 
@@ -257,6 +275,16 @@ def _per_article(item: Item, weights: Weights) -> dict[str, float]:
     return {m: 100 * s[m].fmeasure for m in METRICS}
 
 
+def _objective(
+    table_: list[list[dict[str, float]]], items: Sequence[Item], combo: int, train: list[int]
+) -> float:
+    """Mean ROUGE-1/2/L on the training articles; both data sets count equally."""
+    return sum(
+        mean(mean(table_[combo][k].values()) for k in train if items[k].dataset == d)
+        for d in ("cnndm", "xsum")
+    )
+
+
 def cross_validate(items: Sequence[Item], folds: int = 5) -> dict[str, dict[str, float]]:
     """Held-out ROUGE when the grid point is chosen on the other folds (stratified by data set)."""
     combos = [
@@ -273,20 +301,15 @@ def cross_validate(items: Sequence[Item], folds: int = 5) -> dict[str, dict[str,
     for f in range(folds):
         train = [k for k in range(len(items)) if fold_of[k] != f]
 
-        def objective(c: int, train: list[int] = train) -> float:
-            # Both halves count equally, so the larger one does not decide alone.
-            return sum(
-                mean(mean(table_[c][k].values()) for k in train if items[k].dataset == d)
-                for d in ("cnndm", "xsum")
-            )
-
-        best = max(range(len(combos)), key=lambda c: (objective(c), -c))
+        best = max(range(len(combos)), key=lambda c: (_objective(table_, items, c, train), -c))
         picks.append(combos[best])
         for k in range(len(items)):
             if fold_of[k] == f:
                 held[k] = table_[best][k]
-    for p in picks:
-        print("  fold pick: " + ", ".join(f"{k}={getattr(p, k)}" for k in GRID))
+    everyone = list(range(len(items)))
+    overall = max(range(len(combos)), key=lambda c: (_objective(table_, items, c, everyone), -c))
+    for name, p in [*(("fold pick", p) for p in picks), ("all-data pick", combos[overall])]:
+        print(f"  {name}: " + ", ".join(f"{k}={getattr(p, k)}" for k in GRID))
     out = {}
     for dataset in ("cnndm", "xsum"):
         ks = [k for k in held if items[k].dataset == dataset]
@@ -315,8 +338,19 @@ def main(argv: list[str] | None = None) -> int:
         summarize(item.article, item.labelled)
     per = (time.perf_counter() - t1) / len(items) * 1000
     print(f"{'set':<14}{'system':<20}{'R-1':>6}  {'R-2':>6}  {'R-L':>6}")
-    for dataset, system, scores in table(items, not args.no_lexrank):
-        print(f"{dataset:<14}{system:<20}{_fmt(scores)}")
+    rows = table(items, not args.no_lexrank)
+    for dataset, system, scores in rows:
+        print(f"{dataset:<14}{system:<20}{_fmt(means(scores))}")
+    for (dataset, _, ours), (_, system, base) in (
+        pair for pair in itertools.pairwise(rows) if pair[1][1].startswith("Lead")
+    ):
+        wins = bootstrap_wins(ours, base)
+        beats = all(means(ours)[m] >= means(base)[m] for m in METRICS)
+        shares = ", ".join(f"{m} {wins[m]:.2f}" for m in METRICS)
+        print(
+            f"{dataset}: unspin >= {system} on all three: {'yes' if beats else 'NO'}; "
+            f"share of bootstrap resamples where unspin is ahead: {shares}"
+        )
     print(f"summarize: {per:.2f} ms per article (prep {time.perf_counter() - t0:.1f} s total)")
     if args.cv:
         held = cross_validate(items)
