@@ -121,8 +121,11 @@ def _check_text(url: str, max_length: int) -> str:
         raise _malformed("the link is empty.")
     if len(text) > max_length:
         raise _malformed(f"the link is longer than {max_length} characters.")
-    # Control characters, spaces and backslashes are where URL parsers disagree with each other.
-    if any(ord(ch) < 0x21 or ord(ch) == 0x7F or ch == "\\" or ch.isspace() for ch in text):
+    # Whitespace, control characters and backslashes are where URL parsers disagree (and CR/LF
+    # is how headers get injected): spaces and line breaks are simply malformed, the rest refused.
+    if any(ch.isspace() for ch in text):
+        raise _malformed("it contains spaces or line breaks, so it is not a valid web address.")
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F or ch == "\\" for ch in text):
         raise _refuse("it contains characters that are not allowed in a web address.")
     return text
 

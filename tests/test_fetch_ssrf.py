@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 from fetch_support import SECRET, FakeResolver, RawServer, rig, secret_listener, settings_for
 
-from bot.errors import FetchError, Refused
+from bot.errors import FetchError, Refused, UsageError
 from bot.fetch import build_session
 from bot.fetch_addresses import build_policy
 from bot.fetch_guard import GuardedResolver
@@ -85,9 +85,11 @@ async def test_tricks_are_refused_before_any_lookup_or_connection(
     """Parser tricks, non-canonical IPv4 and local names: zero resolver calls, zero connections."""
     resolver = FakeResolver({}, port=secret.port)
     settings = FetchSettings(allowed_ports=[80, 443, secret.port])
+    url = template.format(p=secret.port)
+    expected = UsageError if any(ch.isspace() for ch in url) else Refused
     async with rig(settings, resolver) as r:
-        with pytest.raises(Refused) as caught:
-            await r.fetcher.fetch(template.format(p=secret.port))
+        with pytest.raises(expected) as caught:
+            await r.fetcher.fetch(url)
     assert resolver.calls == []
     assert r.spy.attempts == []
     assert secret.accepts == 0
