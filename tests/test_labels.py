@@ -65,6 +65,12 @@ def test_surname_resolves_to_full_name() -> None:
     assert out[1].attribution == "Reuters’ Anna Cole"
 
 
+def test_first_person_inside_a_credited_quote_is_reported() -> None:
+    """First person in a sentence credited to a source is the source speaking, not the author."""
+    out = run('“We know how to look," she said.', 'We know how to look," she said.')
+    assert [o.label for o in out] == ["reported", "reported"]
+
+
 def test_reported_speech_continues_in_the_paragraph() -> None:
     """A sentence that goes on reporting a source's words stays reported and attributed."""
     out = run(

@@ -94,6 +94,25 @@ def test_headline_line_is_its_own_sentence() -> None:
     ]
 
 
+def test_missing_space_after_period_still_splits() -> None:
+    """Scraped text that lost the space after a period ("country.The") is still split."""
+    assert split_sentences('in the country.The army left. It was "a job."We had fun.') == [
+        "in the country.",
+        "The army left.",
+        'It was "a job."',
+        "We had fun.",
+    ]
+    assert split_sentences("See example.com/Foo and Mr.Smith today.") == [
+        "See example.com/Foo and Mr.Smith today."
+    ]
+
+
+def test_closing_quote_without_opening_continues_an_earlier_quote() -> None:
+    """A sentence that ends a quotation opened earlier counts as quoted up to the closing mark."""
+    assert inside_quotes('We know how to look."')
+    assert not inside_quotes('We know how to look," she said.')
+
+
 def test_question_and_exclamation_split() -> None:
     """Question and exclamation marks end sentences before a capital."""
     assert split_sentences("Is it over? Not yet! We wait.") == [

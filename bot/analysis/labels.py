@@ -131,7 +131,8 @@ def _decide(
         elif ctx.speaker and same_paragraph:
             source = ctx.speaker
     elif attribution:
-        z += W_ATTRIBUTED + (author if sig.first_person else 0.0)
+        # First person inside a credited sentence is the source speaking ("We know," she said).
+        z += W_ATTRIBUTED + (W_CUE if sig.opinion_cue or sig.prediction_cue else 0.0)
         label, why = "reported", f"attributed: '{attribution.evidence}'"
         if z > 0:
             label, why = "opinion", reasons[0] if reasons else "model: the author's view"

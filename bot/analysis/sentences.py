@@ -31,8 +31,13 @@ _OPENERS = words(
 )
 _CLOSERS = "\"'”’»)]"
 _OPENING_QUOTES = "\"'“‘«(["
-# A candidate boundary: terminal punctuation, optional closing quotes/brackets, then whitespace.
-_BOUNDARY = re.compile(r"(?:[.!?]+|…|\.\.\.)[" + re.escape(_CLOSERS) + r"]*\s+")
+# A candidate boundary: terminal punctuation, optional closing quotes, then whitespace; or, in
+# scraped text that lost the space ("the country.The Syrian", 'a job."We'), a lower-case word,
+# the punctuation and a capitalised word.
+_BOUNDARY = re.compile(
+    r"(?:[.!?]+|…|\.\.\.)[" + re.escape(_CLOSERS) + r"]*\s+"
+    r"|(?<=[a-z]{2})[.!?][\"”’]?(?=[\"“]?[A-Z][a-z])"
+)
 _PREV_WORD = re.compile(r"(\S+)$")
 _QUOTE_CHAR = re.compile("[“”\"‘’']")
 _NEXT_WORD = re.compile(r"[\"'“‘(\[]?([\w’']+)")
@@ -132,19 +137,21 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     for m in _QUOTE_CHAR.finditer(text):
         k = m.start()
         ch = text[k]
-        if ch == "“" or (ch == '"' and double < 0):
+        prev = text[k - 1] if k else " "
+        nxt = text[k + 1] if k + 1 < n else " "
+        # A straight double quote opens after a space and closes after a word or punctuation.
+        opening = ch == "“" or (ch == '"' and (prev.isspace() or prev in "([—–-"))
+        if ch in '“"' and opening:
             double = k if double < 0 else double
         elif ch in '”"':
-            spans.append((double if double >= 0 else k, k + 1))
+            # A close with no open: the quotation began in an earlier sentence or paragraph.
+            spans.append((double if double >= 0 else 0, k + 1))
             double = -1
-        else:
-            prev = text[k - 1] if k else " "
-            nxt = text[k + 1] if k + 1 < n else " "
-            if single < 0 and ch in "‘'" and (prev.isspace() or prev in '(“"—') and nxt.isalnum():
-                single = k
-            elif single >= 0 and ch in "’'" and not nxt.isalpha():
-                spans.append((single, k + 1))
-                single = -1
+        elif single < 0 and ch in "‘'" and (prev.isspace() or prev in '(“"—') and nxt.isalnum():
+            single = k
+        elif single >= 0 and ch in "’'" and not nxt.isalpha():
+            spans.append((single, k + 1))
+            single = -1
     spans.extend((start, n) for start in (double, single) if start >= 0)
     return spans
 
