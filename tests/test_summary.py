@@ -173,6 +173,14 @@ def test_blockquote_paragraph_is_demoted() -> None:
     assert points.isdisjoint({0, 1})
 
 
+def test_blockquote_still_counts_as_reported_fact() -> None:
+    """Marking a paragraph as a block quote changes the points but not the reported facts."""
+    plain_article, plain = make(STORY)
+    quoted_article, quoted = make(STORY, quoted=frozenset({0}))
+    assert summarize(quoted_article, quoted).reported == summarize(plain_article, plain).reported
+    assert {0, 1} & {item.i for item in summarize(quoted_article, quoted).reported}
+
+
 def test_near_duplicates_are_not_both_points() -> None:
     """A sentence that restates another almost word for word is not a second point."""
     rows = [

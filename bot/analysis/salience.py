@@ -21,6 +21,12 @@ _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _CLOSING = "\"'\u201d\u2019\u00bb)"
 _OPENING_QUOTES = ('"', "'", "\u201c", "\u2018", "\u00ab", "\u201e")
 
+# "Correction: ...", "Best guess: ...", "Strictly business: ...": a cue label or a caption.
+_CUE = re.compile(r"^[\"'\u201c\u2018]?[A-Z][\w\u2019' ]{0,25}:\s")
+CUE_FACTOR = 0.5
+# Quoted speech is someone else's words: worth reporting, rarely the gist in a few lines.
+QUOTED_FACTOR = 0.4
+
 # A compact English stop list: function words carry no topic, so they must not drive centrality.
 STOPWORDS = frozenset(
     """
@@ -121,7 +127,9 @@ def quality(
     if stripped.endswith(":"):
         factor *= 0.3
     if quoted or stripped.startswith(_OPENING_QUOTES):
-        factor *= 0.4
+        factor *= QUOTED_FACTOR
+    if _CUE.match(stripped):
+        factor *= CUE_FACTOR
     if stripped.upper() == stripped != stripped.lower():
         factor *= 0.2  # all capitals: a label or a shouted caption
     if stripped and stripped[-1] not in ".!?" + _CLOSING:
@@ -196,13 +204,22 @@ class Features:
     prior: FloatArray
     centrality: FloatArray
     quality: FloatArray
+    quoted: FloatArray
     similarity: FloatArray
 
-    def score(self, weights: Weights, centrality_weight: float | None = None) -> FloatArray:
-        """Weighted evidence, demoted by quality; centrality's weight can be overridden."""
+    def score(
+        self, weights: Weights, centrality_weight: float | None = None, *, quotes: bool = True
+    ) -> FloatArray:
+        """Weighted evidence, demoted by quality; centrality's weight can be overridden.
+
+        `quotes=False` stops demoting block quotes: a blog post's quoted news excerpt is a
+        poor point in the author's summary but a fine reported fact.
+        """
         c = weights.centrality if centrality_weight is None else centrality_weight
-        base = self.prior + c * self.centrality
-        return np.asarray(base * self.quality, dtype=np.float64)
+        base = (self.prior + c * self.centrality) * self.quality
+        if quotes:
+            base = base * np.where(self.quoted > 0, QUOTED_FACTOR, 1.0)
+        return np.asarray(base, dtype=np.float64)
 
 
 def features(
@@ -214,7 +231,6 @@ def features(
     factors = [
         quality(
             s.text,
-            quoted=s.quoted,
             heading=_is_heading(article, s),
             long_words=weights.long_words,
         )
@@ -224,5 +240,6 @@ def features(
         prior=position_prior(len(sentences), weights.decay),
         centrality=centrality(matrix),
         quality=np.array(factors, dtype=np.float64),
+        quoted=np.array([s.quoted for s in sentences], dtype=np.float64),
         similarity=similarity(matrix),
     )

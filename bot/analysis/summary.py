@@ -85,16 +85,18 @@ def summarize(
     if words[top] < SHORT_TLDR_WORDS:
         tldr_ids = sorted(_pick(tldr_ranked, sim, keys, 2))
 
-    def side(keep: Callable[[LabelledSentence], bool]) -> tuple[SummaryItem, ...]:
+    def side(
+        keep: Callable[[LabelledSentence], bool], ranking: FloatArray
+    ) -> tuple[SummaryItem, ...]:
         pool = [k for k in everything if keep(usable[k])]
-        return _items(usable, _pick(_ranked(scores, pool), sim, keys, SIDE_ITEMS))
+        return _items(usable, _pick(_ranked(ranking, pool), sim, keys, SIDE_ITEMS))
 
     return Summary(
         tldr=" ".join(sentences[k].text.strip() for k in tldr_ids),
         tldr_sentences=tuple(sentences[k].i for k in tldr_ids),
         points=_items(usable, point_ids),
-        reported=side(lambda ls: ls.label == "reported"),
-        argued=side(lambda ls: ls.label in ARGUED_LABELS),
+        reported=side(lambda ls: ls.label == "reported", feats.score(weights, quotes=False)),
+        argued=side(lambda ls: ls.label in ARGUED_LABELS, scores),
     )
 
 
