@@ -62,6 +62,22 @@ class ArticleService:
             return None
         return await self.analysis_for_url(url)
 
+    async def analysis_for_article(self, source: str, article: Article) -> Analysis:
+        """Analyse an article read by the adapter and cache it under `source` like a link."""
+        self._keys[links.link_key(source)] = source
+
+        async def work() -> Analysis:
+            analysis = await self.supervisor.run_cpu(self.analyzer.analyze, article)
+            self.metrics.analyses.inc()
+            await self._save(source, analysis)
+            return analysis
+
+        return await self.supervisor.run(source, work)
+
+    async def _save(self, url: str, analysis: Analysis) -> None:
+        await self.store.save_analysis(url, analysis_to_json(analysis))
+        await self.store.save_analysis(KEY_PREFIX + links.link_key(url), {"url": url})
+
     async def _load(self, url: str) -> Analysis:
         payload = await self.store.get_analysis(url)
         if payload is not None:
@@ -78,8 +94,7 @@ class ArticleService:
         analysis = await self.supervisor.run_cpu(self._analyse_page, page)
         self.metrics.analysis_seconds.observe(self._monotonic() - started)
         self.metrics.analyses.inc()
-        await self.store.save_analysis(url, analysis_to_json(analysis))
-        await self.store.save_analysis(KEY_PREFIX + links.link_key(url), {"url": url})
+        await self._save(url, analysis)
         return analysis
 
     def _analyse_page(self, page: FetchedPageLike) -> Analysis:

@@ -65,6 +65,21 @@ def _parser() -> argparse.ArgumentParser:
         description="Read one sentence per line on stdin; print one JSON object per line: "
         '{"text", "label", "confidence"}. Blank lines are skipped.',
     )
+    commands.add_parser(
+        "chat",
+        parents=[common],
+        help="talk to the bot in a local terminal channel (no token, no network needed)",
+        description="A local channel in the terminal: paste text with links or a file path, "
+        "start polls, vote as named users (/as alice). Works with piped input. /help lists "
+        "the commands.",
+    )
+    commands.add_parser(
+        "run",
+        parents=[common],
+        help="run the service: the adapters in service.adapters, /healthz and /metrics",
+        description="Run the adapters enabled in service.adapters (console, discord, slack) "
+        "with the health and metrics server on service.port, until SIGTERM or SIGINT.",
+    )
     return parser
 
 
@@ -157,8 +172,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "analyze":
             return asyncio.run(_analyze(args, settings, sys.stdout, sys.stderr))
+        if args.command == "chat":
+            from bot import runtime
+
+            return asyncio.run(runtime.chat(settings, sys.stdin, sys.stdout))
+        if args.command == "run":
+            from bot import runtime
+
+            return runtime.run(settings)
         return _label(settings, sys.stdin, sys.stdout)
-    except UsageError as exc:
+    except (UsageError, ConfigError) as exc:
         print(f"unspin: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

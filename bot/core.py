@@ -299,6 +299,17 @@ class Core:
             )
             await self._say(conv, text)
             return Outcome(url, "quiet"), (False, text)
+        await self._post_card(msg, conv, config, url, analysis)
+        return Outcome(url, "card"), (True, None)
+
+    async def _post_card(
+        self,
+        msg: IncomingMessage,
+        conv: Conversation,
+        config: ChannelConfig,
+        url: str,
+        analysis: Analysis,
+    ) -> MessageRef:
         key = links.link_key(url)
         article = analysis.article
         allowed = allowed_links([url, article.url, *links_in(article.text)])
@@ -316,7 +327,20 @@ class Core:
                 user_id=msg.author.id,
             )
         )
-        return Outcome(url, "card"), (True, None)
+        return ref
+
+    async def summarize_article(
+        self, msg: IncomingMessage, conv: Conversation, source: str, article: Article
+    ) -> Outcome:
+        """Answer with a card for an article the adapter read itself (a file in the console)."""
+        config = await self.channel_config(msg.platform, msg.channel_id)
+        try:
+            analysis = await self.articles.analysis_for_article(source, article)
+        except Busy as error:
+            await self._say(conv, str(error))
+            return Outcome(source, "busy")
+        await self._post_card(msg, conv, config, source, analysis)
+        return Outcome(source, "card")
 
     def _remember_ref(self, where: tuple[str, str, str], ref: MessageRef) -> None:
         self._refs[where] = ref

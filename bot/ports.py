@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any, Protocol
@@ -97,6 +98,30 @@ class Outbox(Protocol):
 
     def conversation(self, channel_id: str, thread_id: str | None = None) -> Conversation:
         """A Conversation posting into `channel_id` (and `thread_id` when given)."""
+        ...
+
+
+class Adapter(Outbox, Protocol):
+    """A running platform connection, created by its module's `create(core, settings, **opts)`.
+
+    An adapter module (`adapters.<name>`, or an `unspin.adapters` entry point) exposes
+    `create(core, settings, **options) -> Adapter` and
+    `required_settings(settings) -> list[str]`, which names each missing credential as
+    "discord.token (UNSPIN_DISCORD__TOKEN)" so `unspin run` can say what to set.
+    """
+
+    @property
+    def name(self) -> str:
+        """The adapter's name, as in service.adapters ("console", "discord", "slack")."""
+        ...
+
+    @property
+    def connected(self) -> bool:
+        """True while connected to the platform (for /healthz)."""
+        ...
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Receive events until `stop` is set (or the input ends, for the console)."""
         ...
 
 

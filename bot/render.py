@@ -93,7 +93,7 @@ def card_text(analysis: Analysis, *, details: bool = True) -> str:
 
 # --- Neutral replies for chat (adapters translate these; the console prints reply_text) ------
 
-SUMMARY_MIN_REDUCTION = 0.6
+SUMMARY_MIN_REDUCTION = 0.5
 SHORT_ARTICLE_WORDS = 250
 MAX_BULLETS = 3
 MAX_CARD_PREDICTIONS = 3
@@ -135,14 +135,26 @@ def card_warnings(analysis: Analysis) -> list[str]:
     return notes
 
 
-def summary_worth_it(analysis: Analysis) -> bool:
-    """True when the summary is much shorter than the article (else read the article itself)."""
+def _shown_items(analysis: Analysis, max_bullets: int) -> dict[str, tuple[SummaryItem, ...]]:
+    """The bullets a card shows: up to `max_bullets` each, minus what the TL;DR already says."""
+    summary = analysis.summary
+    in_tldr = set(summary.tldr_sentences)
+    shown: dict[str, tuple[SummaryItem, ...]] = {}
+    for title, items in (("Reported", summary.reported), ("Argued", summary.argued)):
+        fresh = tuple(i for i in items if i.i not in in_tldr and i.text not in summary.tldr)
+        if fresh[:max_bullets]:
+            shown[title] = fresh[:max_bullets]
+    return shown
+
+
+def summary_worth_it(analysis: Analysis, max_bullets: int = MAX_BULLETS) -> bool:
+    """True when the card's summary is much shorter than the article (else read the article)."""
     summary = analysis.summary
     body = len(analysis.article.text)
     if body == 0 or not summary.tldr:
         return False
-    items = {item.i: item.text for item in (*summary.reported, *summary.argued)}
-    size = len(summary.tldr) + sum(len(t) for t in items.values())
+    items = _shown_items(analysis, max_bullets).values()
+    size = len(summary.tldr) + sum(len(i.text) for group in items for i in group)
     return size <= (1 - SUMMARY_MIN_REDUCTION) * body
 
 
@@ -168,15 +180,10 @@ def card(
     ]
     notes: list[ReplyBlock] = [TextBlock(w, "note") for w in card_warnings(analysis)]
     body: list[ReplyBlock] = []
-    if summary_worth_it(analysis):
+    if summary_worth_it(analysis, max_bullets):
         body.append(TextBlock(_fit(analysis.summary.tldr, min(caps.block_chars, 500)), "tldr"))
-        for title, items in (
-            ("Reported", analysis.summary.reported),
-            ("Argued", analysis.summary.argued),
-        ):
-            if items:
-                texts = tuple(_fit(i.text, item_chars) for i in items[:max_bullets])
-                body.append(BulletsBlock(title, texts))
+        for title, items in _shown_items(analysis, max_bullets).items():
+            body.append(BulletsBlock(title, tuple(_fit(i.text, item_chars) for i in items)))
     elif analysis.summary.tldr or analysis.sentences:
         notes.append(
             TextBlock(
@@ -299,7 +306,11 @@ def _action_text(action: Action) -> str:
 def reply_text(reply: Reply, action_hint: Callable[[Action], str] = _action_text) -> str:
     """A plain-text rendering of a Reply for terminals and logs; actions via `action_hint`."""
     lines: list[str] = []
+    previous: ReplyBlock | None = None
     for block in reply.blocks:
+        if isinstance(block, PredictionBlock) and not isinstance(previous, PredictionBlock):
+            lines.append("Predictions")
+        previous = block
         if isinstance(block, TitleBlock):
             lines.append(block.title + (f"\n{block.link}" if block.link else ""))
         elif isinstance(block, TextBlock):

@@ -98,6 +98,14 @@ class ServiceSettings(BaseModel):
     _split = field_validator("adapters", mode="before")(classmethod(lambda cls, v: _csv(v)))
 
 
+class ConsoleSettings(BaseModel):
+    """The terminal channel (`unspin chat`, or `console` in service.adapters)."""
+
+    channel: str = "console"
+    user: str = "you"
+    concurrent: bool = False
+
+
 class DiscordSettings(BaseModel):
     """Discord credentials (env UNSPIN_DISCORD__TOKEN); the adapter adds its own options."""
 
@@ -132,6 +140,7 @@ class Settings(BaseSettings):
     polls: PollSettings = PollSettings()
     channels: ChannelsSettings = ChannelsSettings()
     service: ServiceSettings = ServiceSettings()
+    console: ConsoleSettings = ConsoleSettings()
     discord: DiscordSettings = DiscordSettings()
     slack: SlackSettings = SlackSettings()
 
