@@ -19,6 +19,7 @@ from bot.poll_errors import StorageError
 from bot.poll_models import PollSpec, PollState
 from bot.storage import migrate
 from bot.storage import poll_queries as pq
+from bot.storage.batch import VoteBatcher
 from bot.storage.engine import READ_ONLY, create_engine, redacted
 from bot.storage.records import ChannelConfig, Share
 from bot.storage.tables import analyses, channel_settings, polls, processed_events, shares
@@ -47,6 +48,8 @@ class SqlStore:
         # handler (which sleeps in growing steps) keeps a vote storm fast. Other processes
         # still wait on the busy timeout.
         self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        # Concurrent votes share a transaction: one commit (one disk flush) per batch.
+        self._votes = VoteBatcher(self._write)
 
     @classmethod
     async def open(
@@ -80,7 +83,8 @@ class SqlStore:
         return cls(engine, analysis_ttl_s=analysis_ttl_s, clock=clock)
 
     async def close(self) -> None:
-        """Close every pooled connection."""
+        """Finish queued votes, then close every pooled connection."""
+        await self._votes.close()
         await self.engine.dispose()
 
     async def __aenter__(self) -> SqlStore:
@@ -296,10 +300,7 @@ class SqlStore:
         Raises PollClosed once the poll is closed or past its closing time, PollNotFound and
         InvalidOption. With `event_key`, a redelivered platform event changes nothing.
         """
-        async with self._write() as conn:
-            return await pq.cast_vote(
-                conn, poll_id, user_id, option, now=self.now(), event_key=event_key
-            )
+        return await self._votes.cast(poll_id, user_id, option, event_key=event_key, now=self.now())
 
     async def close_poll(self, poll_id: int, *, closed_by: str | None = None) -> PollState:
         """Close the poll and return it with the final tally; PollClosed if it already was."""

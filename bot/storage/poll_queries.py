@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -73,69 +73,22 @@ async def insert_poll(
     return poll_id
 
 
-async def count_voters(conn: AsyncConnection, poll_id: int) -> int:
-    """How many people have a vote in the poll."""
-    stmt = sa.select(sa.func.count()).select_from(votes).where(votes.c.poll_id == poll_id)
-    return int((await conn.execute(stmt)).scalar_one())
+async def lock_polls(conn: AsyncConnection, poll_ids: Iterable[int]) -> None:
+    """Serialise writers of these polls until the transaction ends (PostgreSQL only).
 
-
-async def cast_vote(
-    conn: AsyncConnection,
-    poll_id: int,
-    user_id: str,
-    option: int,
-    *,
-    now: datetime,
-    event_key: str | None,
-) -> int:
-    """Set `user_id`'s vote (insert or replace) unless the poll is closed; return the voters."""
-    await _lock_poll(conn, poll_id, exclusive=False)
-    n_options = (
-        sa.select(sa.func.count())
-        .select_from(poll_options)
-        .where(poll_options.c.poll_id == polls.c.id)
-        .scalar_subquery()
-    )
-    row = (
-        await conn.execute(
-            sa.select(polls.c.platform, polls.c.status, polls.c.closes_at, n_options).where(
-                polls.c.id == poll_id
-            )
-        )
-    ).first()
-    if row is None:
-        raise PollNotFound()
-    if event_key is not None and not await claim_event(conn, row.platform, event_key, now):
-        return await count_voters(conn, poll_id)
-    if row.status != "open" or now >= row.closes_at:
-        raise PollClosed()
-    rules.check_option(int(row[3]), option)
-    stmt = insert_into(conn, votes).values(
-        poll_id=poll_id, user_id=user_id, option=option, cast_at=now, updated_at=now
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["poll_id", "user_id"],
-        set_={"option": stmt.excluded.option, "updated_at": stmt.excluded.updated_at},
-    )
-    await conn.execute(stmt)
-    return await count_voters(conn, poll_id)
-
-
-async def _lock_poll(conn: AsyncConnection, poll_id: int, *, exclusive: bool) -> None:
-    """Order votes against the close of one poll (PostgreSQL; SQLite's BEGIN IMMEDIATE does it).
-
-    Votes share a transaction-scoped advisory lock and run side by side; the close takes it
-    exclusively, so it waits for votes in flight and votes arriving later queue behind it and
-    then read status 'closed'. The lock manager queues fairly: unlike row share locks, a storm
-    of votes cannot starve the close.
+    Vote batches and the close take a transaction-scoped advisory lock per poll, so a vote
+    either commits before the close counts or waits and then reads status 'closed'. The lock
+    manager queues waiters fairly, so a storm of votes cannot starve the close. Sorted ids
+    keep two processes from deadlocking; SQLite gets the same order from BEGIN IMMEDIATE.
     """
     if conn.dialect.name != "postgresql":
         return
-    fn = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
-    # The two-key form lives apart from the one-key migration lock; ids wrap into int4.
-    await conn.execute(
-        sa.text(f"SELECT {fn}(:space, :key)"), {"space": _POLL_LOCKS, "key": _int4(poll_id)}
-    )
+    for poll_id in sorted(set(poll_ids)):
+        # The two-key form lives apart from the one-key migration lock; ids wrap into int4.
+        await conn.execute(
+            sa.text("SELECT pg_advisory_xact_lock(:space, :key)"),
+            {"space": _POLL_LOCKS, "key": _int4(poll_id)},
+        )
 
 
 def _int4(value: int) -> int:
@@ -146,7 +99,7 @@ async def close_poll(
     conn: AsyncConnection, poll_id: int, *, closed_by: str | None, now: datetime
 ) -> PollState:
     """Mark the poll closed and count its votes in the same transaction; PollClosed if it was."""
-    await _lock_poll(conn, poll_id, exclusive=True)
+    await lock_polls(conn, [poll_id])
     row = (await conn.execute(sa.select(polls.c.status).where(polls.c.id == poll_id))).first()
     if row is None:
         raise PollNotFound()

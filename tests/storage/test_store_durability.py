@@ -124,14 +124,16 @@ async def test_two_sqlite_writers_reading_then_writing_never_see_locked(
     two = await SqlStore.open(target.url, clock=clock)
     try:
         poll_id = await _poll(one)
-        # Each vote reads the poll row, then writes: with a deferred BEGIN the second writer's
-        # stale snapshot makes SQLite fail at once with SQLITE_BUSY instead of waiting.
+
+        # Each vote batch reads the poll row, then writes: with a deferred BEGIN the second
+        # writer's stale snapshot makes SQLite fail at once with SQLITE_BUSY instead of waiting.
+        # Sequential clickers give many small, overlapping transactions from both stores.
+        async def clicker(s: SqlStore, name: str) -> None:
+            for n in range(15):
+                await s.cast_vote(poll_id, f"{name}-{n}", n % 3)
+
         await asyncio.gather(
-            *(
-                s.cast_vote(poll_id, f"{i}-{n}", n % 3)
-                for n in range(60)
-                for i, s in enumerate((one, two))
-            )
+            *(clicker(s, f"{i}{k}") for i, s in enumerate((one, two)) for k in range(4))
         )
         assert len(await _rows(one, poll_id)) == 120
     finally:
@@ -142,13 +144,21 @@ async def test_two_sqlite_writers_reading_then_writing_never_see_locked(
 async def test_replaying_the_event_log_twice_equals_replaying_it_once(store: SqlStore) -> None:
     """Redelivering a whole recorded log of vote events yields the same votes as one delivery."""
     rng = random.Random(66)
-    log = [(f"evt-{n}", f"user-{rng.randrange(15)}", rng.randrange(3)) for n in range(120)]
+    log = [(f"evt-{n}", f"user-{rng.randrange(15)}", rng.randrange(3)) for n in range(150)]
     once, twice = await _poll(store), await _poll(store)
-    for key, user, option in log:
-        await store.cast_vote(once, user, option, event_key=f"once:{key}")
-    for _ in range(2):
-        for key, user, option in log:
-            await store.cast_vote(twice, user, option, event_key=f"twice:{key}")
+
+    async def replay(poll_id: int, prefix: str) -> None:
+        # Each user's events arrive in order; different users' events interleave freely.
+        async def user_events(user: str) -> None:
+            for key, who, option in log:
+                if who == user:
+                    await store.cast_vote(poll_id, who, option, event_key=f"{prefix}:{key}")
+
+        await asyncio.gather(*(user_events(u) for u in {who for _, who, _ in log}))
+
+    await replay(once, "once")
+    await replay(twice, "twice")
+    await replay(twice, "twice")
     expected: dict[str, int] = {}
     for _, user, option in log:
         expected = rules.apply_vote(expected, user, option)
