@@ -50,7 +50,7 @@ async def test_closing_the_store_commits_queued_votes(target: Target, clock: Fak
     tasks = [asyncio.create_task(store.cast_vote(poll_id, f"u{n}", n % 2)) for n in range(50)]
     await asyncio.sleep(0)
     await store.close()
-    assert all(isinstance(await t, int) for t in tasks)
+    assert all(isinstance(r, int) for r in await asyncio.gather(*tasks))
     reopened = await SqlStore.open(target.url, schema=target.schema, clock=clock)
     try:
         assert (await reopened.get_poll(poll_id)).voters == 50
