@@ -39,6 +39,13 @@ def test_likely_to_becomes_will_question() -> None:
     assert to_question("The senator is likely to resign.") == "Will the senator resign?"
 
 
+def test_question_subject_is_the_clause_before_the_future_verb() -> None:
+    """The subject is taken from the forecast's own clause, not the whole sentence before it."""
+    assert to_question("Polls suggest that most seats will be lost.") == "Will most seats be lost?"
+    assert to_question("I thought the world will end today.") == "Will the world end today?"
+    assert to_question("I fear they will come back.") == "Will they come back?"
+
+
 def test_question_without_future_verb_is_still_a_question() -> None:
     """A forecast without a future verb is asked as a yes/no question about the claim."""
     question = to_question("Going through the motions.")

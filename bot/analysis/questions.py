@@ -25,7 +25,8 @@ _CONCESSIVE = re.compile(
 )
 # A second full forecast joined by "and" makes a poll ambiguous: keep the first.
 _SECOND_CLAUSE = re.compile(
-    r",?\s+and\s+(?:…\s*)?(?:the\s+)?[\w’'-]+(?:\s+[\w’'-]+){0,4}?\s+(?:will|won['’]t|['’]ll)\b.*$",
+    r",?\s+and\s+(?:…\s*)?(?:the\s+)?[\w’'-]+(?:\s+[\w’'-]+){0,4}?\s+(?:will|won['’]t|['’]ll)\b.*$"
+    r"|\s+and\s+(?:might|may|could|would|will)\b.*$",
     re.I,
 )
 _HEDGE_WORDS = re.compile(
@@ -38,10 +39,43 @@ _AUX = (
     r" to|(?:is|are) expected to|(?:is|are) set to|(?:is|are) poised to|(?:is|are) bound to|"
     r"(?:is|are) about to|(?:is|are) due to|(?:is|are) projected to|(?:is|are) forecast to|"
     r"(?:is|are) predicted to|(?:is|are) scheduled to|plans? to|intends? to|aims? to|"
-    r"expects? to|could|may|might|would"
+    r"expects? to|could|may|might"
 )
 _FUTURE_VERB = re.compile(r"^(.{1,160}?)\s*\b(" + _AUX + r")\s+(?:(?:likely|probably)\s+)?", re.I)
 _CONTRACTED = re.compile(r"^(.{1,160}?)(['’]ll)\s+", re.I)
+# Where a clause starts: the subject of the forecast is the last piece before the future verb.
+_CLAUSE_BREAK = re.compile(
+    r"[,;:—–]\s+|\s-\s|\b(?:that|and|but|because|as|while|if|when|which|who|so|whether|where|"
+    r"although|though|since|until|unless)\s+",
+    re.I,
+)
+_MAX_SUBJECT_WORDS = 8
+_SUBJECT_PRONOUNS = words("I we you he she it they We You He She It They")
+# A finite verb in the subject means the forecast sits in a clause: "I thought the world will".
+_FINITE_VERB = re.compile(
+    r"\b(?:is|are|was|were|am|has|have|had|do|does|did|said|says|think|thinks|thought|believe|"
+    r"believes|imagine|know|knew|hope|fear|suspect|guess|bet|expect|predict|doubt|wonder)\b",
+    re.I,
+)
+
+
+def _subject(prefix: str) -> str | None:
+    """The subject of the future verb: the end of the text before it, or None when unclear."""
+    piece = _CLAUSE_BREAK.split(prefix)[-1].strip() if prefix else ""
+    tokens = piece.split()
+    if not tokens:
+        return None
+    if tokens[-1] in _SUBJECT_PRONOUNS:
+        return _subject_case(tokens[-1])
+    verbs = list(_FINITE_VERB.finditer(piece))
+    if verbs:
+        piece = piece[verbs[-1].end() :].strip()
+    piece = _CONNECTIVES.sub("", piece) or piece
+    if not piece or len(piece.split()) > _MAX_SUBJECT_WORDS:
+        return None
+    return _subject_case(piece)
+
+
 _LOWER_FIRST = words(
     "the a an it they we he she this that there these those our their its his her some many most "
     "all both each any no several"
@@ -68,7 +102,7 @@ def split_condition(text: str) -> tuple[str | None, str]:
     s = text.strip().rstrip(".!")
     m = _CONDITION.match(s)
     if m:
-        main = s[m.end() :]
+        main = _CONNECTIVES.sub("", s[m.end() :])
         return m.group(1), main[:1].upper() + main[1:]
     m = _TRAILING_CONDITION.search(s)
     if m:
@@ -87,7 +121,7 @@ def clean_claim(text: str) -> str:
 
 def _subject_case(subject: str) -> str:
     first, _, rest = subject.partition(" ")
-    if first.lower() in _LOWER_FIRST or first in {"It", "They", "We", "He", "She"}:
+    if first.lower() in _LOWER_FIRST or first in {"It", "They", "We", "He", "She", "You"}:
         first = first.lower()
     return f"{first} {rest}".strip()
 
@@ -97,8 +131,8 @@ def to_question(claim: str, condition: str | None = None) -> str:
     body = claim.strip().rstrip(".!?")
     question = ""
     m = _FUTURE_VERB.match(body) or _CONTRACTED.match(body)
-    if m and m.group(1).strip():
-        subject = _subject_case(m.group(1).strip().rstrip(","))
+    subject = _subject(m.group(1).strip().rstrip(",")) if m else None
+    if m and subject:
         rest = _HEDGE_WORDS.sub("", " " + body[m.end() :]).strip()
         rest = re.sub(r"^not\s+", "", rest)  # "won't" and "will not" become the neutral question
         if rest:
