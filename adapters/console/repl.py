@@ -117,11 +117,12 @@ class ConsoleAdapter:
     async def _handle(self, line: str) -> bool:
         """Handle one line; False means quit."""
         conv = self.conversation(self._channel)
+        path = _file_path(line)
+        if path is not None:
+            await self._file(path, conv)
+            return True
         if not line.startswith("/"):
-            path = _file_path(line)
-            if path is not None:
-                await self._file(path, conv)
-            elif self._concurrent:
+            if self._concurrent:
                 self.core.supervisor.spawn(self.core.handle_message(self._message(line), conv))
             else:
                 await self.core.handle_message(self._message(line), conv)
