@@ -11,14 +11,13 @@ also reruns the small weight grid in 5-fold cross-validation and reports the hel
 from __future__ import annotations
 
 import argparse
-import importlib
 import itertools
 import json
 import random
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from statistics import mean
@@ -28,28 +27,13 @@ from rouge_score import rouge_scorer
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def _analysis_package() -> None:
-    """Let bot.analysis.summary load while sibling modules of bot.analysis are still missing."""
-    try:
-        import bot.analysis  # noqa: F401
-    except ImportError as exc:
-        import types
-
-        print(
-            f"note: bot.analysis incomplete ({exc}); loading its modules one by one",
-            file=sys.stderr,
-        )
-        stub = types.ModuleType("bot.analysis")
-        stub.__path__ = [str(ROOT / "bot" / "analysis")]
-        sys.modules["bot.analysis"] = stub
-
-
-_analysis_package()
-
+from bot.analysis import Analyzer  # noqa: E402
 from bot.analysis.salience import DEFAULT_WEIGHTS, Weights  # noqa: E402
+from bot.analysis.subjectivity import load_default_scorer  # noqa: E402
 from bot.analysis.summary import summarize  # noqa: E402
-from bot.models import Article, Block, LabelledSentence, Sentence  # noqa: E402
+from bot.extract import article_from_text  # noqa: E402
+from bot.models import Article, LabelledSentence  # noqa: E402
+from bot.settings import AnalysisSettings  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "frank-validation.jsonl"
 METRICS = ("rouge1", "rouge2", "rougeL")
@@ -76,60 +60,7 @@ def normalise_reference(text: str) -> str:
 
 def build_article(text: str) -> Article:
     """Plain article text to an Article, restoring paragraph breaks lost in the data set."""
-    text = _GLUED.sub("\n", text)
-    try:
-        from_text = importlib.import_module("bot.extract").article_from_text
-    except (ImportError, AttributeError):
-        blocks = tuple(Block(p.strip()) for p in text.split("\n") if p.strip())
-        return Article(title="", blocks=blocks)
-    article: Article = from_text(text)
-    return article
-
-
-_ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Gov|Sen|Rep|No|vs|[A-Z])\.$")
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'\u201d\u2019]?\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
-
-
-def _simple_segment(article: Article) -> list[Sentence]:
-    """Temporary splitter, used only until bot.analysis.sentences lands."""
-    out: list[Sentence] = []
-    for p, block in enumerate(article.blocks):
-        start = 0
-        for m in _BOUNDARY.finditer(block.text):
-            piece = block.text[start : m.start()].strip()
-            if piece and not _ABBREV.search(piece):
-                out.append(Sentence(len(out), block.text[start : m.end()].strip(), p, block.quoted))
-                start = m.end()
-        tail = block.text[start:].strip()
-        if tail:
-            out.append(Sentence(len(out), tail, p, block.quoted))
-    return out
-
-
-def segmenter() -> Callable[[Article], list[Sentence]]:
-    """The project's sentence splitter when present, else the temporary one."""
-    try:
-        segment = importlib.import_module("bot.analysis.sentences").segment
-    except (ImportError, AttributeError):
-        print("note: bot.analysis.sentences missing, using a temporary splitter", file=sys.stderr)
-        return _simple_segment
-    return lambda a: list(segment(a))
-
-
-def labeller() -> Callable[[Article, list[Sentence]], list[LabelledSentence]]:
-    """Real labels from the project pipeline when it is importable, else all `reported`."""
-    try:
-        label_sentences = importlib.import_module("bot.analysis.labels").label_sentences
-        scorer = importlib.import_module("bot.analysis.subjectivity").load_default_scorer()
-    except (ImportError, AttributeError) as exc:
-        print(f"note: labels unavailable ({exc}); fake labels (ROUGE unaffected)", file=sys.stderr)
-        return lambda a, ss: [LabelledSentence(s, "reported", 0.5, "fake") for s in ss]
-
-    def label(article: Article, sentences: list[Sentence]) -> list[LabelledSentence]:
-        scores = scorer.subjectivity([s.text for s in sentences])
-        return list(label_sentences(article, sentences, scores, scorer.threshold))
-
-    return label
+    return article_from_text(_GLUED.sub("\n", text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,20 +74,14 @@ class Item:
 
 
 def load(path: Path) -> list[Item]:
-    """Read the FRANK rows and split and label each article once."""
-    segment, label = segmenter(), labeller()
+    """Read the FRANK rows; split and label each article once with the real pipeline."""
+    analyzer = Analyzer(load_default_scorer(), AnalysisSettings())
     items = []
     for line in path.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         article = build_article(row["article"])
-        items.append(
-            Item(
-                row["dataset"],
-                normalise_reference(row["reference"]),
-                article,
-                label(article, segment(article)),
-            )
-        )
+        labelled = list(analyzer.analyze(article).sentences)
+        items.append(Item(row["dataset"], normalise_reference(row["reference"]), article, labelled))
     return items
 
 
@@ -310,6 +235,8 @@ def cross_validate(items: Sequence[Item], folds: int = 5) -> dict[str, dict[str,
     overall = max(range(len(combos)), key=lambda c: (_objective(table_, items, c, everyone), -c))
     for name, p in [*(("fold pick", p) for p in picks), ("all-data pick", combos[overall])]:
         print(f"  {name}: " + ", ".join(f"{k}={getattr(p, k)}" for k in GRID))
+    same = combos[overall] == DEFAULT_WEIGHTS
+    print(f"  the shipped defaults are the all-data pick: {'yes' if same else 'NO'}")
     out = {}
     for dataset in ("cnndm", "xsum"):
         ks = [k for k in held if items[k].dataset == dataset]
