@@ -58,6 +58,7 @@ class FakeDiscord:
     identifies: list[JSON] = field(default_factory=list)
     messages: dict[str, JSON] = field(default_factory=dict)
     interactions: dict[str, PendingInteraction] = field(default_factory=dict)
+    threads: dict[str, JSON] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.bot_user = p.user(self.app_id, "Unspin", bot=True)
@@ -239,13 +240,7 @@ class FakeDiscord:
             "data": data,
             "guild_id": self.guild_id,
             "channel_id": channel_id or self.channel_id,
-            "channel": {
-                "id": channel_id or self.channel_id,
-                "type": 0,
-                "guild_id": self.guild_id,
-                "name": "channel-0",
-                "permissions": "0",
-            },
+            "channel": self._channel_object(channel_id or self.channel_id),
             "member": p.member(user or self.human, permissions="2147483647"),
             "token": f"token-{iid}",
             "version": 1,
@@ -264,6 +259,20 @@ class FakeDiscord:
         self._tokens[payload["token"]] = iid
         await self.dispatch("INTERACTION_CREATE", payload)
         return payload
+
+    def _channel_object(self, cid: str) -> JSON:
+        thread = self.threads.get(cid)
+        if thread is not None:
+            return {**thread, "permissions": "2147483647"}
+        return {"id": cid, "type": 0, "guild_id": self.guild_id, "name": "channel-0",
+                "permissions": "2147483647"}  # fmt: skip
+
+    def _channel_object(self, cid: str) -> JSON:
+        thread = self.threads.get(cid)
+        if thread is not None:
+            return {**thread, "permissions": "2147483647"}
+        return {"id": cid, "type": 0, "guild_id": self.guild_id, "name": "channel-0",
+                "permissions": "2147483647"}  # fmt: skip
 
     async def slash(self, name: str, **options: str) -> JSON:
         """A person runs a slash command with string options."""
@@ -445,33 +454,34 @@ class FakeDiscord:
                 msg.update({k: v for k, v in body.items() if k != "allowed_mentions"})
                 return 200, msg
         if len(rest) == 3 and rest[0] == "messages" and rest[2] == "threads" and m == "POST":
-            if not self.threads_allowed:
-                return 403, {"code": 50013, "message": "Missing Permissions"}
-            thread_id = rest[1]  # a thread started from a message shares its id
-            self.channel_ids.append(thread_id)
-            return 201, {
-                "id": thread_id,
-                "type": 11,
-                "guild_id": self.guild_id,
-                "parent_id": cid,
-                "name": body.get("name", ""),
-                "owner_id": self.app_id,
-                "message_count": 0,
-                "member_count": 1,
-                "rate_limit_per_user": 0,
-                "flags": 0,
-                "thread_metadata": {
-                    "archived": False,
-                    "auto_archive_duration": 1440,
-                    "archive_timestamp": p.now_iso(),
-                    "locked": False,
-                },
-            }
+            return self._start_thread(cid, rest[1], body)
+        if not rest and m == "GET":
+            found = self.threads.get(cid)
+            return (200, found) if found else (404, {"code": 10003, "message": "Unknown Channel"})
         if rest[:1] == ["polls"] and rest[-1] == "expire" and m == "POST":
             return 200, self.messages.get(rest[1], {})
         if rest[:1] == ["messages"] and "reactions" in rest and m == "PUT":
             return 204, None
         return 404, {"code": 0, "message": "404: Not Found"}
+
+    def _start_thread(self, cid: str, message_id: str, body: JSON) -> tuple[int, Any]:
+        if not self.threads_allowed:
+            return 403, {"code": 50013, "message": "Missing Permissions"}
+        if message_id in self.threads:
+            return 400, {"code": 160004, "message": "A thread was already created for this message"}
+        if len(body.get("name", "")) > 100:
+            return 400, p.invalid_form(["thread name longer than 100"])
+        # A thread started from a message shares the message's id.
+        thread = {
+            "id": message_id, "type": 11, "guild_id": self.guild_id, "parent_id": cid,
+            "name": body.get("name", ""), "owner_id": self.app_id, "message_count": 0,
+            "member_count": 1, "rate_limit_per_user": 0, "flags": 0,
+            "thread_metadata": {"archived": False, "auto_archive_duration": 1440,
+                                "archive_timestamp": p.now_iso(), "locked": False},
+        }  # fmt: skip
+        self.threads[message_id] = thread
+        self.channel_ids.append(message_id)
+        return 201, thread
 
     def _store(
         self, channel_id: str, body: JSON, *, webhook: bool = False, interaction: JSON | None = None

@@ -1,0 +1,302 @@
+"""The Discord client: slash command, message command, mentions, 📰 reactions, buttons, polls."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from typing import Any, Protocol
+
+import discord
+import yarl
+from discord import app_commands
+
+from adapters.discord import translate as t
+from adapters.discord.buttons import ActionButton
+from adapters.discord.conversation import DiscordConversation, Postable
+from adapters.discord.settings import DiscordAdapterSettings
+from bot.errors import ConfigError
+from bot.models import ActionEvent, IncomingMessage, Trigger, User
+from bot.ports import Conversation
+
+log = logging.getLogger(__name__)
+
+PORTAL_SWITCH = (
+    "Discord refused the privileged Message Content intent: switch on 'Message Content Intent' "
+    "under Bot > Privileged Gateway Intents in the Discord Developer Portal "
+    "(https://discord.com/developers/applications), or set UNSPIN_DISCORD__MESSAGE_CONTENT=false."
+)
+
+
+class Core(Protocol):
+    """The core use cases this adapter calls."""
+
+    async def handle_message(self, message: IncomingMessage, conversation: Conversation) -> object:
+        """Answer a message, command, mention, reaction or context-menu request."""
+        ...
+
+    async def handle_action(self, action: ActionEvent, conversation: Conversation) -> None:
+        """Act on a button click (details, start a poll, vote, close a poll)."""
+        ...
+
+    async def handle_native_vote(
+        self, platform: str, message_ref: str, user: User, option: int, event_id: str
+    ) -> None:
+        """Record a vote cast in a platform's own poll (found by its message)."""
+        ...
+
+
+def point_at(settings: DiscordAdapterSettings) -> None:
+    """Send REST and gateway traffic where the settings say (Discord, a proxy, a test double)."""
+    discord.http.Route.BASE = settings.api_base_url.rstrip("/")
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+
+
+def intents_for(settings: DiscordAdapterSettings) -> discord.Intents:
+    """Only what the flows need; message content only when configured (it is privileged)."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.guild_reactions = True
+    intents.guild_polls = True
+    intents.message_content = settings.message_content
+    return intents
+
+
+def describe_flows(settings: DiscordAdapterSettings) -> str:
+    """One log line saying which ways of asking work with the configured intents."""
+    if settings.message_content:
+        return (
+            "Discord: message-content intent on: /summarize, 'Unspin this', @mentions, 📰 "
+            "reactions and links pasted in channels whose mode is auto all work."
+        )
+    return (
+        "Discord: message-content intent off (UNSPIN_DISCORD__MESSAGE_CONTENT=false): "
+        "/summarize, the 'Unspin this' message command and @mentions work; links pasted in "
+        "ordinary messages are not watched and 📰 reactions only work on messages that "
+        "mention the bot."
+    )
+
+
+class UnspinClient(discord.Client):
+    """discord.Client wired to the core; one instance per process."""
+
+    def __init__(self, settings: DiscordAdapterSettings, core: Core, **options: Any) -> None:
+        options.setdefault("chunk_guilds_at_startup", False)
+        super().__init__(intents=intents_for(settings), **options)
+        self.settings = settings
+        self.core = core
+        self.tree = app_commands.CommandTree(self)
+        self._register_commands()
+
+    def _register_commands(self) -> None:
+        @self.tree.command(name="summarize", description="Summarise an article: reported vs argued")
+        @app_commands.describe(url="The article's address")
+        async def summarize(interaction: discord.Interaction, url: str) -> None:
+            await self.on_command(interaction)
+
+        @self.tree.context_menu(name=t.CONTEXT_MENU)
+        async def unspin_this(interaction: discord.Interaction, message: discord.Message) -> None:
+            await self.on_command(interaction)
+
+    async def setup_hook(self) -> None:
+        """Register the persistent buttons; sync commands to the dev guild when configured."""
+        self.add_dynamic_items(ActionButton)
+        log.info(describe_flows(self.settings))
+        if self.settings.dev_guild is not None:
+            guild = discord.Object(self.settings.dev_guild)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("Discord: %d commands synced to guild %s", len(synced), guild.id)
+
+    # Inbound ------------------------------------------------------------------------------
+
+    def _conversation(
+        self,
+        channel: Postable,
+        *,
+        interaction: discord.Interaction | None = None,
+        anchor: discord.Message | None = None,
+    ) -> DiscordConversation:
+        return DiscordConversation(
+            channel,
+            native_polls=self.settings.native_polls,
+            interaction=interaction,
+            anchor=anchor,
+        )
+
+    async def on_command(self, interaction: discord.Interaction) -> None:
+        """`/summarize` and "Unspin this": defer at once (3-second rule), then answer."""
+        await interaction.response.defer(thinking=True)
+        incoming = t.incoming_from_command(_interaction_payload(interaction))
+        channel = interaction.channel
+        if incoming is None or not isinstance(channel, discord.TextChannel | discord.Thread):
+            await interaction.followup.send("I can only do that in a server channel.")
+            return
+        incoming = _in_thread(incoming, channel)
+        await self.core.handle_message(
+            incoming, self._conversation(channel, interaction=interaction)
+        )
+
+    async def on_message(self, message: discord.Message) -> None:
+        """Mentions always; plain links only with the message-content intent configured."""
+        if message.author.bot or self.user is None:
+            return
+        channel = message.channel
+        if not isinstance(channel, discord.TextChannel | discord.Thread):
+            return
+        if self.user in message.mentions:
+            trigger: Trigger = "mention"
+        elif self.settings.message_content:
+            trigger = "link"  # the core answers only in channels whose mode is auto
+        else:
+            return
+        parent = str(channel.parent_id) if isinstance(channel, discord.Thread) else None
+        incoming = t.incoming_from_message(_message_payload(message), trigger=trigger,
+                                           parent_id=parent)  # fmt: skip
+        await self.core.handle_message(incoming, self._conversation(channel, anchor=None))
+
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        """A 📰 reaction asks for the reacted message to be summarised."""
+        if self.user is None or not t.is_trigger_reaction(
+            {"emoji": {"id": payload.emoji.id, "name": payload.emoji.name},
+             "user_id": payload.user_id},
+            str(self.user.id),
+        ):  # fmt: skip
+            return
+        channel = self.get_channel(payload.channel_id)
+        if not isinstance(channel, discord.TextChannel | discord.Thread):
+            return
+        message = await channel.fetch_message(payload.message_id)
+        member = payload.member
+        asker = User(str(payload.user_id), member.display_name if member else str(payload.user_id))
+        parent = str(channel.parent_id) if isinstance(channel, discord.Thread) else None
+        incoming = t.incoming_from_message(
+            _message_payload(message),
+            trigger="reaction",
+            event_id=f"reaction:{payload.message_id}:{payload.user_id}",
+            asker=asker,
+            parent_id=parent,
+        )
+        await self.core.handle_message(incoming, self._conversation(channel))
+
+    async def on_action_click(self, interaction: discord.Interaction) -> None:
+        """A click on an Unspin button: acknowledge within 3 s, then let the core act."""
+        event = t.action_from_component(_interaction_payload(interaction))
+        channel = interaction.channel
+        if event is None:
+            return
+        if not isinstance(channel, discord.TextChannel | discord.Thread):
+            await interaction.response.send_message(
+                "Unspin's buttons only work in server channels.", ephemeral=True
+            )
+            return
+        if event.kind == "details":
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        else:
+            await interaction.response.defer()
+        if isinstance(channel, discord.Thread):
+            event = dataclasses.replace(
+                event, channel_id=str(channel.parent_id), thread_id=str(channel.id)
+            )
+        conversation = self._conversation(channel, interaction=interaction,
+                                          anchor=interaction.message)  # fmt: skip
+        await self.core.handle_action(event, conversation)
+
+    async def on_raw_poll_vote_add(self, payload: discord.RawPollVoteActionEvent) -> None:
+        """Votes in native polls come as raw events (the member cache is off): store them."""
+        vote = t.native_vote(
+            {"channel_id": payload.channel_id, "message_id": payload.message_id,
+             "user_id": payload.user_id, "answer_id": payload.answer_id}
+        )  # fmt: skip
+        user = User(vote.user_id, vote.user_id)
+        await self.core.handle_native_vote(
+            t.PLATFORM, vote.message_id, user, vote.option, vote.event_id
+        )
+
+
+def _user_payload(user: discord.abc.User) -> dict[str, Any]:
+    return {"id": user.id, "username": user.name, "global_name": user.global_name,
+            "bot": user.bot}  # fmt: skip
+
+
+def _message_payload(message: discord.Message) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "channel_id": message.channel.id,
+        "guild_id": message.guild.id if message.guild else None,
+        "content": message.content,
+        "author": _user_payload(message.author),
+    }
+
+
+def _interaction_payload(interaction: discord.Interaction) -> dict[str, Any]:
+    member = {"user": _user_payload(interaction.user),
+              "permissions": str(interaction.permissions.value)}  # fmt: skip
+    payload: dict[str, Any] = {
+        "id": interaction.id,
+        "channel_id": interaction.channel_id,
+        "guild_id": interaction.guild_id,
+        "data": interaction.data or {},
+        "member": member,
+    }
+    if interaction.message is not None:
+        payload["message"] = {"id": interaction.message.id}
+    return payload
+
+
+def _in_thread(incoming: IncomingMessage, channel: Postable) -> IncomingMessage:
+    if isinstance(channel, discord.Thread):
+        return dataclasses.replace(
+            incoming, channel_id=str(channel.parent_id), thread_id=str(channel.id)
+        )
+    return incoming
+
+
+async def run_client(client: UnspinClient) -> None:
+    """Run until closed; a refused privileged intent becomes a ConfigError naming the switch."""
+    try:
+        await client.start(client.settings.token.get_secret_value())
+    except discord.PrivilegedIntentsRequired:
+        log.error(PORTAL_SWITCH)
+        raise ConfigError(PORTAL_SWITCH) from None
+    except discord.LoginFailure:
+        raise ConfigError("Discord rejected the bot token (UNSPIN_DISCORD__TOKEN).") from None
+
+
+class _NoCore:
+    """Stands in for the core when the client only syncs commands and never takes events."""
+
+    async def handle_message(self, message: IncomingMessage, conversation: Conversation) -> None:
+        raise RuntimeError("not serving events")
+
+    async def handle_action(self, action: ActionEvent, conversation: Conversation) -> None:
+        raise RuntimeError("not serving events")
+
+    async def handle_native_vote(
+        self, platform: str, message_ref: str, user: User, option: int, event_id: str
+    ) -> None:
+        raise RuntimeError("not serving events")
+
+
+async def sync_global(settings: DiscordAdapterSettings) -> int:
+    """Sync the commands globally (Discord allows 200 creates a day): `unspin discord sync`."""
+    point_at(settings)
+    client = UnspinClient(settings, _NoCore())
+    try:
+        await client.login(settings.token.get_secret_value())
+        synced = await client.tree.sync()
+    finally:
+        await client.close()
+    log.info("Discord: %d commands synced globally", len(synced))
+    return len(synced)
+
+
+async def wait_ready(client: UnspinClient, runner: asyncio.Task[None], within: float) -> None:
+    """Wait until the client is ready, surfacing a start-up failure instead of hanging."""
+    async with asyncio.timeout(within):
+        while not client.is_ready():
+            if runner.done():
+                runner.result()
+                raise ConfigError("The Discord client stopped before it was ready.")
+            await asyncio.sleep(0.02)

@@ -1,0 +1,186 @@
+"""DiscordConversation: the per-event way back to Discord that the core posts through."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+import discord
+
+from adapters.discord import translate as t
+from adapters.discord.buttons import view_for
+from bot.models import Capabilities, MessageRef, Reply, TextBlock
+from bot.poll_models import PollState
+
+log = logging.getLogger(__name__)
+
+NO_PINGS = discord.AllowedMentions.none()
+Postable = discord.TextChannel | discord.Thread | discord.PartialMessageable
+
+
+def _kwargs(card: t.Card) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"allowed_mentions": NO_PINGS}
+    if card.embed is not None:
+        kwargs["embed"] = discord.Embed.from_dict(card.embed)
+        kwargs["view"] = view_for(card.rows)
+    else:
+        kwargs["content"] = card.content
+        # No link previews on plain posts; cards carry no content, so nothing can unfurl there.
+        kwargs["suppress_embeds"] = True
+    return kwargs
+
+
+def _edit_kwargs(card: t.Card) -> dict[str, Any]:
+    kwargs = _kwargs(card)
+    kwargs.pop("suppress_embeds", None)
+    if card.embed is None:
+        kwargs.update(embed=None, view=None)
+    else:
+        kwargs["content"] = None
+    return kwargs
+
+
+class DiscordConversation:
+    """Posts a Reply into a channel: the first post inline, later ones in a thread under it.
+
+    With an interaction, the first post is the interaction's follow-up (it was deferred) and
+    private replies are ephemeral follow-ups. A thread is started from the bot's own post, so
+    the person who asked is not pinged; where threads are not permitted, posts stay inline.
+    """
+
+    def __init__(
+        self,
+        channel: Postable,
+        *,
+        native_polls: bool,
+        interaction: discord.Interaction | None = None,
+        anchor: discord.Message | None = None,
+    ) -> None:
+        self.channel = channel
+        self.interaction = interaction
+        self._anchor = anchor
+        self._thread: discord.Thread | None = (
+            channel if isinstance(channel, discord.Thread) else None
+        )
+        self._threads_ok = True
+        self._caps = t.capabilities(native_polls=native_polls, ephemeral=interaction is not None)
+        self._answered = anchor is not None
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """Discord's limits for cards and polls."""
+        return self._caps
+
+    def _ref(self, message: discord.Message) -> MessageRef:
+        channel = message.channel
+        thread = str(channel.id) if isinstance(channel, discord.Thread) else None
+        parent = str(getattr(channel, "parent_id", None) or channel.id)
+        return MessageRef(t.PLATFORM, parent, str(message.id), thread, message.jump_url)
+
+    async def _first(self, **kwargs: Any) -> discord.Message:
+        self._answered = True
+        msg: discord.Message
+        if self.interaction is not None:
+            msg = await self.interaction.followup.send(wait=True, **kwargs)
+        else:
+            msg = await self.channel.send(**kwargs)
+        self._anchor = msg
+        return msg
+
+    async def _thread_target(self) -> Postable:
+        if self._thread is not None:
+            return self._thread
+        if self._anchor is None or not self._threads_ok:
+            return self.channel
+        try:
+            name = (
+                t.cut(self._anchor.embeds[0].title or "Unspin", 100)
+                if (self._anchor.embeds)
+                else "Unspin"
+            )
+            self._thread = await self._anchor.create_thread(name=name)
+        except discord.Forbidden:
+            log.info("no permission to start threads in %s; replying inline", self.channel.id)
+            self._threads_ok = False
+            return self.channel
+        except discord.HTTPException as exc:
+            # A message has at most one thread, and it shares the message's id.
+            found = await self._existing_thread(self._anchor.id)
+            if found is None:
+                log.info("could not start a thread (%s); replying inline", exc.text)
+                self._threads_ok = False
+                return self.channel
+            self._thread = found
+        return self._thread
+
+    async def _existing_thread(self, thread_id: int) -> discord.Thread | None:
+        guild: discord.Guild | None = getattr(self.channel, "guild", None)
+        cached = guild.get_thread(thread_id) if guild is not None else None
+        if cached is not None:
+            return cached
+        try:
+            fetched = await self._anchor_client().fetch_channel(thread_id)
+        except discord.HTTPException:
+            return None
+        if isinstance(fetched, discord.Thread):
+            return fetched
+        return None
+
+    def _anchor_client(self) -> discord.Client:
+        state: Any = self.channel._state  # discord.py keeps the client there
+        client: discord.Client = state._get_client()
+        return client
+
+    async def reply(self, reply: Reply, *, in_thread: bool = True) -> MessageRef:
+        """Post `reply`: the answer itself inline, follow-ups in a thread under it."""
+        kwargs = _kwargs(t.to_card(reply))
+        if not self._answered:
+            return self._ref(await self._first(**kwargs))
+        target = await self._thread_target() if in_thread else self.channel
+        return self._ref(await target.send(**kwargs))
+
+    async def edit(self, ref: MessageRef, reply: Reply) -> None:
+        """Replace a bot message: via the interaction when it is the clicked message."""
+        kwargs = _edit_kwargs(t.to_card(reply))
+        clicked = self.interaction.message if self.interaction is not None else None
+        if (
+            self.interaction is not None
+            and clicked is not None
+            and str(clicked.id) == ref.message_id
+        ):
+            await self.interaction.edit_original_response(**kwargs)
+            return
+        channel_id = int(ref.thread_id or ref.channel_id)
+        client = self._anchor_client()
+        channel = client.get_channel(channel_id) or await client.fetch_channel(channel_id)
+        if not isinstance(
+            channel, discord.TextChannel | discord.Thread | discord.PartialMessageable
+        ):
+            raise TypeError(f"cannot edit messages in channel {channel_id}")
+        await channel.get_partial_message(int(ref.message_id)).edit(**kwargs)
+
+    async def reply_private(self, reply: Reply) -> MessageRef | None:
+        """An ephemeral follow-up when answering an interaction; None otherwise."""
+        if self.interaction is None:
+            return None
+        kwargs = _kwargs(t.to_card(reply))
+        msg = await self.interaction.followup.send(wait=True, ephemeral=True, **kwargs)
+        return self._ref(msg)
+
+    async def post_poll(self, poll: PollState, card: Reply) -> MessageRef:
+        """A native poll when configured (limits enforced here), else the card with buttons."""
+        if not self._caps.native_polls:
+            return await self.reply(card)
+        spec = t.native_poll(poll)
+        native = discord.Poll(question=spec.question, duration=timedelta(hours=spec.hours))
+        for answer in spec.answers:
+            native.add_answer(text=answer)
+        if not self._answered:
+            return self._ref(await self._first(poll=native, allowed_mentions=NO_PINGS))
+        target = await self._thread_target()
+        return self._ref(await target.send(poll=native, allowed_mentions=NO_PINGS))
+
+    async def say(self, text: str) -> MessageRef | None:
+        """One plain sentence, in the thread when there is one (or the interaction's answer)."""
+        return await self.reply(Reply("notice", (TextBlock(text),), text))
