@@ -67,14 +67,12 @@ def _key(text: str) -> str:
     return " ".join(_WORD.findall(text.casefold()))
 
 
-def _without_title(blocks: list[Block], title: str | None) -> list[Block]:
+def _without_title(blocks: list[Block], *titles: str | None) -> list[Block]:
     """Drop the first of the leading blocks that repeats the title (the page's <h1>)."""
-    if not title:
-        return blocks
-    wanted = _key(title)
+    wanted = [_key(t) for t in titles if t]
     for i, block in enumerate(blocks[:3]):
         got = _key(block.text)
-        if got and (got == wanted or (len(got) > 20 and wanted.startswith(got))):
+        if got and any(got == w or (len(got) > 20 and w.startswith(got)) for w in wanted):
             return blocks[:i] + blocks[i + 1 :]
     return blocks
 
@@ -184,7 +182,7 @@ def extract_article(html: str, *, url: str | None = None) -> Article:
     article_like = bool(blocks)
     if not blocks:
         blocks = _baseline_blocks(tree)
-    blocks = _without_title(blocks, meta.title)
+    blocks = _without_title(blocks, *meta.headlines)
     prompt = False
     if article_like:
         blocks, prompt = _drop_paywall_prompt(blocks)

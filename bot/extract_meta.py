@@ -28,6 +28,8 @@ class PageMeta:
     """What the page says about itself, before the body is extracted."""
 
     title: str | None = None
+    # Every headline the page states (JSON-LD, Open Graph, <h1>, <title>), to keep out of the body.
+    headlines: tuple[str, ...] = ()
     site: str | None = None
     author: str | None = None
     published: str | None = None
@@ -192,12 +194,13 @@ def read_meta(tree: HtmlElement, url: str | None = None) -> PageMeta:
     ld: dict[str, Any] = articles[0] if articles else {}
 
     page_title = _first_text(tree, "title")
-    title = (
-        _clean(ld.get("headline"))
-        or _meta(tree, "og:title", "twitter:title")
-        or _first_text(tree, "h1")
-        or page_title
-    )
+    headlines = [
+        _clean(ld.get("headline")),
+        _meta(tree, "og:title", "twitter:title"),
+        _first_text(tree, "h1"),
+        page_title,
+    ]
+    title = next((h for h in headlines if h), None)
     site = (
         _meta(tree, "og:site_name", "application-name", "twitter:site:name")
         or (publisher[0] if publisher else None)
@@ -234,6 +237,7 @@ def read_meta(tree: HtmlElement, url: str | None = None) -> PageMeta:
                 break
     return PageMeta(
         title=title,
+        headlines=tuple(dict.fromkeys(h for h in [title, *headlines] if h)),
         site=site,
         author=author,
         published=published,
