@@ -341,14 +341,24 @@ class SqlStore:
         async with self._write() as conn:
             return await pq.claim_event(conn, platform, key, self.now())
 
-    async def prune(self, *, events_older_than: timedelta = timedelta(days=2)) -> int:
-        """Delete expired analyses and old event keys; return how many rows went."""
+    async def prune(
+        self,
+        *,
+        events_older_than: timedelta = timedelta(days=2),
+        shares_older_than: timedelta = timedelta(days=30),
+    ) -> int:
+        """Delete expired analyses, old event keys and old shares; return how many rows went."""
         now = self.now()
         async with self._write() as conn:
-            gone = await conn.execute(sa.delete(analyses).where(analyses.c.expires_at <= now))
-            old = await conn.execute(
-                sa.delete(processed_events).where(
-                    processed_events.c.seen_at < now - events_older_than
-                )
-            )
-        return int(gone.rowcount) + int(old.rowcount)
+            deleted = [
+                await conn.execute(sa.delete(analyses).where(analyses.c.expires_at <= now)),
+                await conn.execute(
+                    sa.delete(processed_events).where(
+                        processed_events.c.seen_at < now - events_older_than
+                    )
+                ),
+                await conn.execute(
+                    sa.delete(shares).where(shares.c.shared_at < now - shares_older_than)
+                ),
+            ]
+        return sum(int(result.rowcount) for result in deleted)

@@ -199,14 +199,22 @@ async def test_refused_vote_leaves_its_event_unclaimed(store: SqlStore) -> None:
     assert n == 0
 
 
-async def test_prune_drops_old_event_keys(store: SqlStore, clock: FakeClock) -> None:
-    """Event keys older than the retention are deleted, newer ones kept."""
+async def test_prune_drops_old_event_keys_and_shares(store: SqlStore, clock: FakeClock) -> None:
+    """Event keys and shares older than their retention are deleted, newer ones kept."""
     await store.mark_event_processed("slack", "old")
+    await store.record_share(Share("slack", "c", "https://x.org/old", clock.now))
     clock.advance(days=3)
     await store.mark_event_processed("slack", "new")
-    assert await store.prune(events_older_than=timedelta(days=2)) == 1
+    await store.record_share(Share("slack", "c", "https://x.org/new", clock.now))
+    assert (
+        await store.prune(events_older_than=timedelta(days=2), shares_older_than=timedelta(days=1))
+        == 2
+    )
     assert await store.mark_event_processed("slack", "new") is False
     assert await store.mark_event_processed("slack", "old") is True
+    week = timedelta(days=7)
+    assert await store.find_recent_share("slack", "c", "https://x.org/new", week) is not None
+    assert await store.find_recent_share("slack", "c", "https://x.org/old", week) is None
 
 
 async def test_restart_keeps_polls_and_votes(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -134,3 +136,44 @@ async def _seed_poll_with_votes(engine: AsyncEngine) -> None:
             ),
             [{"u": "ann", "o": 0, "t": NOW}, {"u": "bob", "o": 2, "t": NOW}],
         )
+
+
+FAILING_REVISION = '''
+"""A revision that dies halfway, like a migration killed by SIGTERM."""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9999"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table("half_done", sa.Column("id", sa.Integer, primary_key=True))
+    op.execute("DELETE FROM votes")
+    raise RuntimeError("interrupted")
+
+
+def downgrade():
+    pass
+'''
+
+
+async def test_an_interrupted_migration_leaves_the_old_revision(
+    engine: AsyncEngine, target: Target, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A migration failing halfway rolls back entirely: old revision, old data, no new table."""
+    await migrate.upgrade(engine, schema=target.schema)
+    await _seed_poll_with_votes(engine)
+    scripts = tmp_path / "migrations"
+    shutil.copytree(migrate.SCRIPT_LOCATION, scripts)
+    head = migrate.head_revision()
+    (scripts / "versions" / "9999_fails.py").write_text(FAILING_REVISION.format(head=head))
+    monkeypatch.setattr(migrate, "SCRIPT_LOCATION", scripts)
+    with pytest.raises(RuntimeError, match="interrupted"):
+        await migrate.upgrade(engine, schema=target.schema)
+    assert await migrate.current_revision(engine) == head
+    async with engine.connect() as conn:
+        assert "half_done" not in await conn.run_sync(_tables)
+        assert (await conn.execute(sa.text("SELECT count(*) FROM votes"))).scalar() == 2
