@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from htmldate import find_date
 from lxml.html import HtmlElement
 
 log = logging.getLogger(__name__)
@@ -179,6 +180,16 @@ def _host(url: str | None) -> str | None:
     return host.removeprefix("www.") or None
 
 
+def _htmldate(tree: HtmlElement, url: str | None) -> str | None:
+    """htmldate's quick search (URL, visible dates), for pages without date markup."""
+    try:
+        found = find_date(tree, extensive_search=False, original_date=True, url=url)
+    except Exception as exc:  # a date is optional: a parser hiccup must not cost the article
+        log.debug("htmldate failed: %r", exc)
+        return None
+    return iso_date(found) if isinstance(found, str) else None
+
+
 def read_meta(tree: HtmlElement, url: str | None = None) -> PageMeta:
     """Metadata from JSON-LD first, then Open Graph and <meta> tags, then the markup itself."""
     articles: list[dict[str, Any]] = []
@@ -235,6 +246,8 @@ def read_meta(tree: HtmlElement, url: str | None = None) -> PageMeta:
             published = iso_date(el.get("datetime"))
             if published:
                 break
+    if not published:
+        published = _htmldate(tree, url)
     return PageMeta(
         title=title,
         headlines=tuple(dict.fromkeys(h for h in [title, *headlines] if h)),

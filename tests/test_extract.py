@@ -328,3 +328,10 @@ def test_seed_html_and_text_give_the_same_title_and_paragraphs(shared_seeds: Pat
     assert from_html.title not in {b.text for b in from_html.blocks}
     assert [b.text for b in from_html.blocks] == [b.text for b in from_text.blocks]
     assert from_html.warnings == from_text.warnings == ()
+
+
+def test_date_falls_back_to_the_url_and_is_absent_when_nothing_states_it() -> None:
+    """Without date markup the publication date comes from a dated URL, else it stays None."""
+    dated = extract_article(page("short"), url="https://news.example/2021/05/03/cycle-lane")
+    assert dated.published == "2021-05-03"
+    assert extract_article(page("short")).published is None
