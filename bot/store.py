@@ -66,18 +66,21 @@ class SqlStore:
         """Connect to `url`, migrate it to the current schema, and return the store."""
         if schema is not None and not _SCHEMA_NAME.match(schema):
             raise ValueError(f"invalid schema name {schema!r}")
-        engine = create_engine(
-            url, busy_timeout_ms=busy_timeout_ms, pool_size=pool_size, schema=schema
-        )
+        engine: AsyncEngine | None = None
         try:
+            engine = create_engine(
+                url, busy_timeout_ms=busy_timeout_ms, pool_size=pool_size, schema=schema
+            )
             if migrate_schema:
                 await migrate.upgrade(engine, schema=schema)
         except (exc.OperationalError, exc.InterfaceError, OSError) as error:
-            await engine.dispose()
+            if engine is not None:
+                await engine.dispose()
             log.error("cannot open the database %s: %s", redacted(url), error)
             raise StorageError("The database could not be opened.") from error
         except BaseException:
-            await engine.dispose()
+            if engine is not None:
+                await engine.dispose()
             raise
         log.info("store opened at %s", redacted(url))
         return cls(engine, analysis_ttl_s=analysis_ttl_s, clock=clock)

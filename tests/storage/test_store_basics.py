@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from store_support import FakeClock, Target
 
-from bot.poll_errors import InvalidOption, PollClosed, PollNotFound
+from bot.poll_errors import InvalidOption, PollClosed, PollNotFound, StorageError
 from bot.poll_models import PollSpec
 from bot.storage.records import ChannelConfig, Share
 from bot.storage.tables import processed_events, votes
@@ -241,3 +242,15 @@ async def test_restart_keeps_polls_and_votes(
 async def test_ping(store: SqlStore) -> None:
     """The health check answers True on a working database."""
     assert await store.ping() is True
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["sqlite+aiosqlite:///{tmp}/a-file/unspin.db", "postgresql+asyncpg://postgres@127.0.0.1:1/x"],
+    ids=["sqlite-unwritable", "postgres-unreachable"],
+)
+async def test_an_unusable_database_is_one_plain_error(url: str, tmp_path: Path) -> None:
+    """A database that cannot be created or reached gives one plain sentence, not a trace."""
+    (tmp_path / "a-file").write_text("not a directory")
+    with pytest.raises(StorageError, match=r"^The database could not be opened\.$"):
+        await SqlStore.open(url.format(tmp=tmp_path))
