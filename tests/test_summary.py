@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -110,6 +111,24 @@ def test_argued_only_from_opinion_or_prediction() -> None:
     summary = summarize(article, labelled)
     assert summary.argued
     assert all(labels[item.i] in ("opinion", "prediction") for item in summary.argued)
+
+
+def test_unsure_labels_give_way_on_the_side_lists() -> None:
+    """An opinion the labeller is barely sure of yields its argued slot to confident ones."""
+    article, labelled = make(STORY)
+    assert 4 in {item.i for item in summarize(article, labelled).argued}
+    unsure = [replace(ls, confidence=0.05) if ls.sentence.i == 4 else ls for ls in labelled]
+    assert 4 not in {item.i for item in summarize(article, unsure).argued}
+
+
+def test_cue_labelled_claim_is_argued_but_not_a_point() -> None:
+    """An early "Prediction: ..." sentence is one of the author's claims but not a point."""
+    cue = "Prediction: the harbour bridge will stay closed until 2030 at the earliest."
+    rows = [STORY[0], (0, "prediction", cue), *STORY[1:]]
+    article, labelled = make(rows)
+    summary = summarize(article, labelled)
+    assert 1 in {item.i for item in summary.argued}
+    assert 1 not in {item.i for item in summary.points}
 
 
 def test_argued_is_empty_without_opinions() -> None:

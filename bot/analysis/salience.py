@@ -128,8 +128,6 @@ def quality(
         factor *= 0.3
     if quoted or stripped.startswith(_OPENING_QUOTES):
         factor *= QUOTED_FACTOR
-    if _CUE.match(stripped):
-        factor *= CUE_FACTOR
     if stripped.upper() == stripped != stripped.lower():
         factor *= 0.2  # all capitals: a label or a shouted caption
     if stripped and stripped[-1] not in ".!?" + _CLOSING:
@@ -205,20 +203,29 @@ class Features:
     centrality: FloatArray
     quality: FloatArray
     quoted: FloatArray
+    cue: FloatArray
     similarity: FloatArray
 
     def score(
-        self, weights: Weights, centrality_weight: float | None = None, *, quotes: bool = True
+        self,
+        weights: Weights,
+        centrality_weight: float | None = None,
+        *,
+        quotes: bool = True,
+        cues: bool = True,
     ) -> FloatArray:
         """Weighted evidence, demoted by quality; centrality's weight can be overridden.
 
         `quotes=False` stops demoting block quotes: a blog post's quoted news excerpt is a
-        poor point in the author's summary but a fine reported fact.
+        poor point in the author's summary but a fine reported fact. `cues=False` stops
+        demoting cue labels: "Prediction: ..." is a poor point but the author's own claim.
         """
         c = weights.centrality if centrality_weight is None else centrality_weight
         base = (self.prior + c * self.centrality) * self.quality
         if quotes:
             base = base * np.where(self.quoted > 0, QUOTED_FACTOR, 1.0)
+        if cues:
+            base = base * np.where(self.cue > 0, CUE_FACTOR, 1.0)
         return np.asarray(base, dtype=np.float64)
 
 
@@ -241,5 +248,6 @@ def features(
         centrality=centrality(matrix),
         quality=np.array(factors, dtype=np.float64),
         quoted=np.array([s.quoted for s in sentences], dtype=np.float64),
+        cue=np.array([bool(_CUE.match(s.text.strip())) for s in sentences], dtype=np.float64),
         similarity=similarity(matrix),
     )

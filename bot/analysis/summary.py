@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 
+import numpy as np
+
 from bot.analysis.salience import DEFAULT_WEIGHTS, FloatArray, Weights, features
 from bot.models import Article, LabelledSentence, Summary, SummaryItem
 
@@ -89,14 +91,16 @@ def summarize(
         keep: Callable[[LabelledSentence], bool], ranking: FloatArray
     ) -> tuple[SummaryItem, ...]:
         pool = [k for k in everything if keep(usable[k])]
-        return _items(usable, _pick(_ranked(ranking, pool), sim, keys, SIDE_ITEMS))
+        # A label the labeller is unsure of makes a weak example of that side.
+        sure = ranking * np.array([ls.confidence for ls in usable], dtype=np.float64)
+        return _items(usable, _pick(_ranked(sure, pool), sim, keys, SIDE_ITEMS))
 
     return Summary(
         tldr=" ".join(sentences[k].text.strip() for k in tldr_ids),
         tldr_sentences=tuple(sentences[k].i for k in tldr_ids),
         points=_items(usable, point_ids),
         reported=side(lambda ls: ls.label == "reported", feats.score(weights, quotes=False)),
-        argued=side(lambda ls: ls.label in ARGUED_LABELS, scores),
+        argued=side(lambda ls: ls.label in ARGUED_LABELS, feats.score(weights, cues=False)),
     )
 
 
