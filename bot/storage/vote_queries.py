@@ -94,8 +94,15 @@ async def cast_votes(conn: AsyncConnection, batch: Sequence[VoteRequest]) -> lis
             "updated_at": vote.now,
         }
     if claimed:
-        # The poll locks (or SQLite's single writer) make the check above authoritative.
-        await conn.execute(sa.insert(processed_events), claimed)
+        # The poll locks (or SQLite's single writer) make the check above authoritative for
+        # votes; DO NOTHING only guards against a foreign writer reusing a key, which must not
+        # fail the other votes of the batch.
+        await conn.execute(
+            pq.insert_into(conn, processed_events).on_conflict_do_nothing(
+                index_elements=["platform", "key"]
+            ),
+            claimed,
+        )
     if final:
         stmt = pq.insert_into(conn, votes)
         stmt = stmt.on_conflict_do_update(
