@@ -7,9 +7,13 @@ from dataclasses import replace
 
 import pytest
 
+from bot.analysis import Analyzer
 from bot.analysis.salience import content_terms, quality, stem
+from bot.analysis.subjectivity import load_default_scorer
 from bot.analysis.summary import EMPTY, summarize
+from bot.extract import article_from_text
 from bot.models import Article, Block, Label, LabelledSentence, Sentence, Summary
+from bot.settings import AnalysisSettings
 
 # A small news story written for these tests: (paragraph, label, text).
 STORY: list[tuple[int, Label, str]] = [
@@ -270,3 +274,17 @@ def test_quality_ranks_statements_above_poor_material() -> None:
     assert quality("“The council voted on Tuesday to close the old bridge,” he said.") < plain
     assert quality("Scroll down for video") < plain
     assert quality("Council votes to close the old harbour bridge", heading=True) < plain
+
+
+def test_whole_pipeline_on_plain_text() -> None:
+    """Through extraction, splitting and labelling, the summary keeps every grounding rule."""
+    text = "Riverton closes its harbour bridge\n\n" + "\n\n".join(
+        " ".join(t for p, _, t in STORY if p == q) for q in range(6)
+    )
+    analysis = Analyzer(load_default_scorer(), AnalysisSettings()).analyze(article_from_text(text))
+    summary, labelled = analysis.summary, list(analysis.sentences)
+    labels = {ls.sentence.i: ls.label for ls in labelled}
+    check_grounded(summary, labelled)
+    assert 3 <= len(summary.points) <= 5
+    assert all(labels[item.i] == "reported" for item in summary.reported)
+    assert all(labels[item.i] != "reported" for item in summary.argued)

@@ -107,10 +107,12 @@ class Weights:
 DEFAULT_WEIGHTS = Weights()
 
 
-def quality(
-    text: str, *, quoted: bool = False, heading: bool = False, long_words: int = 40
-) -> float:
-    """A multiplier in (0, 1] that demotes poor summary material: quotes, questions, fragments."""
+def quality(text: str, *, heading: bool = False, long_words: int = 40) -> float:
+    """A multiplier in (0, 1] that demotes poor summary material: quotes, questions, fragments.
+
+    Block quotes and cue labels are kept apart (Features.quoted, Features.cue) because whether
+    they count against a sentence depends on the list being filled.
+    """
     words = text.split()
     n = len(words)
     # A headline restates the title in telegraphic style; the body says it better.
@@ -126,7 +128,7 @@ def quality(
         factor *= 0.3
     if stripped.endswith(":"):
         factor *= 0.3
-    if quoted or stripped.startswith(_OPENING_QUOTES):
+    if stripped.startswith(_OPENING_QUOTES):
         factor *= QUOTED_FACTOR
     if stripped.upper() == stripped != stripped.lower():
         factor *= 0.2  # all capitals: a label or a shouted caption
