@@ -70,7 +70,7 @@ def _json_ld(tree: HtmlElement) -> list[Any]:
             continue
         try:
             docs.append(json.loads(raw, strict=False))
-        except ValueError:
+        except (ValueError, RecursionError):
             log.debug("skipping malformed JSON-LD block")
     return docs
 

@@ -335,3 +335,11 @@ def test_date_falls_back_to_the_url_and_is_absent_when_nothing_states_it() -> No
     dated = extract_article(page("short"), url="https://news.example/2021/05/03/cycle-lane")
     assert dated.published == "2021-05-03"
     assert extract_article(page("short")).published is None
+
+
+def test_pathological_json_ld_is_skipped_without_losing_other_metadata() -> None:
+    """A 100,000-deep JSON-LD array is ignored; the valid JSON-LD and meta tags still count."""
+    bomb = '<script type="application/ld+json">' + "[" * 100_000 + "</script></head>"
+    article = extract_article(page("article").replace("</head>", bomb))
+    assert article.author == "Maria Okafor"
+    assert article.warnings == ()
