@@ -74,7 +74,8 @@ class Core:
         self._warned: dict[str, float] = {}
         self._configs: dict[tuple[str, str], tuple[float, ChannelConfig]] = {}
         self._answering: dict[tuple[str, str, str], asyncio.Future[tuple[bool, str | None]]] = {}
-        self._refs: OrderedDict[tuple[str, str, str], MessageRef] = OrderedDict()
+        # Cards this process posted: repeats point to them without a database read.
+        self._refs: OrderedDict[tuple[str, str, str], tuple[datetime, MessageRef]] = OrderedDict()
         self.articles = ArticleService(
             store=store,
             fetcher=fetcher,
@@ -261,12 +262,19 @@ class Core:
         where: tuple[str, str, str],
         window: timedelta,
     ) -> bool:
-        share = await self.store.find_recent_share(msg.platform, msg.channel_id, where[2], window)
-        if share is None:
-            return False
-        minutes = max(int((self.clock() - share.shared_at).total_seconds() // 60), 0)
+        known = self._refs.get(where)
+        now = self.clock()
+        if known is not None and now - known[0] <= window:
+            shared_at, ref = known[0], known[1]
+        else:
+            share = await self.store.find_recent_share(
+                msg.platform, msg.channel_id, where[2], window
+            )
+            if share is None:
+                return False
+            shared_at, ref = share.shared_at, None
+        minutes = max(int((now - shared_at).total_seconds() // 60), 0)
         ago = "just now" if minutes < 1 else f"{_ago(minutes)} ago"
-        ref = self._refs.get(where)
         link = f": {ref.link}" if ref is not None and ref.link else "."
         self.metrics.pointers.inc()
         reply = pointer(f"Already summarised in this channel {ago}{link}")
@@ -343,7 +351,7 @@ class Core:
         return Outcome(source, "card")
 
     def _remember_ref(self, where: tuple[str, str, str], ref: MessageRef) -> None:
-        self._refs[where] = ref
+        self._refs[where] = (self.clock(), ref)
         self._refs.move_to_end(where)
         while len(self._refs) > 5000:
             self._refs.popitem(last=False)
