@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import replace
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from bot.analysis import Analyzer
 from bot.analysis.salience import content_terms, quality, stem
 from bot.analysis.subjectivity import load_default_scorer
-from bot.analysis.summary import EMPTY, summarize
+from bot.analysis.summary import EMPTY, MAX_SENTENCES, summarize
 from bot.extract import article_from_text
 from bot.models import Article, Block, Label, LabelledSentence, Sentence, Summary
 from bot.settings import AnalysisSettings
@@ -231,6 +232,22 @@ def test_long_article_gets_more_points_within_max() -> None:
     article, labelled = make(rows)
     assert len(summarize(article, labelled).points) > 3
     assert len(summarize(article, labelled, max_points=3).points) == 3
+
+
+def test_huge_article_stays_fast_and_grounded() -> None:
+    """A page of thousands of sentences is summarised quickly from its first part."""
+    rng = random.Random(3)
+    vocab = [t.strip(".,“”?") for _, _, text in STORY for t in text.split()]
+    rows: list[tuple[int, Label, str]] = [
+        (k // 5, "reported", " ".join(rng.choice(vocab) for _ in range(18)).capitalize() + ".")
+        for k in range(5000)
+    ]
+    article, labelled = make(rows)
+    start = time.perf_counter()
+    summary = summarize(article, labelled)
+    assert time.perf_counter() - start < 2.0
+    assert all(item.i < MAX_SENTENCES for item in (*summary.points, *summary.reported))
+    check_grounded(summary, labelled)
 
 
 def test_invariants_on_generated_articles() -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -137,45 +139,63 @@ def quality(text: str, *, heading: bool = False, long_words: int = 40) -> float:
     return factor
 
 
-def term_matrix(terms: Sequence[Sequence[str]]) -> tuple[FloatArray, list[str]]:
-    """Sentence-by-term count matrix (rows are sentences) and its vocabulary."""
-    vocab: dict[str, int] = {}
-    for sent in terms:
-        for t in sent:
-            vocab.setdefault(t, len(vocab))
-    matrix = np.zeros((len(terms), len(vocab)), dtype=np.float64)
-    for row, sent in enumerate(terms):
-        for t in sent:
-            matrix[row, vocab[t]] += 1.0
-    return matrix, list(vocab)
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """Log-scaled term counts of an article's sentences.
+
+    Only terms that two or more sentences share get a column: the others can never make two
+    sentences alike, so they enter only through each row's norm (`solo`). That keeps the
+    matrix small on long pages whose vocabulary is mostly one-off words.
+    """
+
+    shared: FloatArray
+    solo: FloatArray
+
+    @property
+    def norms(self) -> FloatArray:
+        """Euclidean length of each sentence's full term vector."""
+        return np.asarray(np.sqrt((self.shared**2).sum(axis=1) + self.solo), dtype=np.float64)
 
 
-def _unit_rows(matrix: FloatArray) -> FloatArray:
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return np.asarray(np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0))
+def term_matrix(terms: Sequence[Sequence[str]]) -> Terms:
+    """Count the terms of each sentence; see Terms for the shared/solo split."""
+    counts = [Counter(sent) for sent in terms]
+    spread = Counter(t for c in counts for t in c)
+    vocab = {t: k for k, t in enumerate(t for t, df in spread.items() if df > 1)}
+    shared = np.zeros((len(terms), len(vocab)), dtype=np.float64)
+    solo = np.zeros(len(terms), dtype=np.float64)
+    for row, c in enumerate(counts):
+        for t, n in c.items():
+            weight = math.log1p(n)
+            if t in vocab:
+                shared[row, vocab[t]] = weight
+            else:
+                solo[row] += weight * weight
+    return Terms(shared, solo)
 
 
-def similarity(matrix: FloatArray) -> FloatArray:
+def _safe_div(num: FloatArray, den: FloatArray) -> FloatArray:
+    return np.asarray(np.divide(num, den, out=np.zeros_like(num), where=den > 0))
+
+
+def similarity(terms: Terms) -> FloatArray:
     """Cosine similarity between sentences over log-scaled term counts."""
-    unit = _unit_rows(np.log1p(matrix))
+    unit = _safe_div(terms.shared, terms.norms[:, None])
     return np.asarray(unit @ unit.T, dtype=np.float64)
 
 
-def centrality(matrix: FloatArray) -> FloatArray:
+def centrality(terms: Terms) -> FloatArray:
     """How well each sentence covers the article's recurring content words, scaled to [0, 1].
 
     The centroid leaves the sentence itself out, so a long sentence does not score by
     matching its own words.
     """
-    n = matrix.shape[0]
-    if n == 0 or matrix.shape[1] == 0:
-        return np.zeros(n, dtype=np.float64)
-    logged = np.log1p(matrix)
-    rest = logged.sum(axis=0, keepdims=True) - logged
-    unit = _unit_rows(logged)
-    rest_unit = _unit_rows(rest)
-    scores = np.asarray((unit * rest_unit).sum(axis=1), dtype=np.float64)
-    top = float(scores.max())
+    shared = terms.shared
+    rest = shared.sum(axis=0, keepdims=True) - shared
+    # Other sentences' one-off terms lengthen the centroid without matching this sentence.
+    rest_norms = np.sqrt((rest**2).sum(axis=1) + (terms.solo.sum() - terms.solo))
+    scores = _safe_div((shared * rest).sum(axis=1), terms.norms * rest_norms)
+    top = float(scores.max()) if len(scores) else 0.0
     return scores / top if top > 0 else scores
 
 
@@ -236,7 +256,7 @@ def features(
 ) -> Features:
     """Compute every salience feature of an article's sentences."""
     terms = [content_terms(s.text) for s in sentences]
-    matrix, _ = term_matrix(terms)
+    matrix = term_matrix(terms)
     factors = [
         quality(
             s.text,

@@ -22,6 +22,9 @@ SHORT_TLDR_WORDS = 12
 # How many reported facts and how many of the author's claims to show.
 SIDE_ITEMS = 3
 ARGUED_LABELS = frozenset({"opinion", "prediction"})
+# Only this many sentences compete, so time and memory stay bounded on huge pages (the
+# similarity matrix is quadratic); with the position prior, later ones would rarely win.
+MAX_SENTENCES = 400
 
 EMPTY = Summary(tldr="", tldr_sentences=(), points=(), reported=(), argued=())
 
@@ -62,6 +65,9 @@ def summarize(
     usable = [ls for ls in labelled if ls.sentence.text.strip()]
     if not usable:
         return EMPTY
+    if len(usable) > MAX_SENTENCES:
+        log.debug("summarising the first %d of %d sentences", MAX_SENTENCES, len(usable))
+        usable = usable[:MAX_SENTENCES]
     sentences = [ls.sentence for ls in usable]
     feats = features(article, sentences, weights)
     scores, sim = feats.score(weights), feats.similarity
