@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 LEXICAL_FILE = "lexical.json"
+SCORER_FILE = "scorer.json"
 
 _TOKEN = re.compile(r"(?u)\b\w\w+\b|[!?\u201c\u201d\"]")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
@@ -87,11 +88,53 @@ class Calibration:
         return _sigmoid(self.a * logits + self.b)
 
 
-@dataclass(frozen=True, slots=True)
-class LexicalScorer:
-    """A SubjectivityScorer backed by the lexical model alone."""
+class EncoderModel:
+    """Fine-tuned sentence encoder with a logit head, run by ONNX Runtime on int8 weights."""
 
-    model: LexicalModel
+    def __init__(self, onnx_path: Path, tokenizer_path: Path, max_tokens: int, batch: int = 16):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        options = ort.SessionOptions()
+        # One thread: the bot labels many articles at once and the speed bar is per core.
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.enable_cpu_mem_arena = False
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self._session = ort.InferenceSession(
+            str(onnx_path), options, providers=["CPUExecutionProvider"]
+        )
+        self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        self._tokenizer.no_padding()
+        self._tokenizer.enable_truncation(max_tokens)
+        self._batch = batch
+
+    def logits(self, texts: Sequence[str]) -> FloatArray:
+        """Raw logits; batches are length-sorted so little time goes to padding."""
+        encodings = self._tokenizer.encode_batch(list(texts))
+        lengths = [len(e.ids) for e in encodings]
+        order = sorted(range(len(texts)), key=lengths.__getitem__)
+        out = np.zeros(len(texts), dtype=np.float32)
+        for start in range(0, len(order), self._batch):
+            idx = order[start : start + self._batch]
+            width = max(lengths[i] for i in idx)
+            ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                ids[row, : lengths[i]] = encodings[i].ids
+                mask[row, : lengths[i]] = 1
+            (logit,) = self._session.run(["logit"], {"input_ids": ids, "attention_mask": mask})
+            out[idx] = np.asarray(logit, dtype=np.float32).reshape(-1)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class EnsembleScorer:
+    """A SubjectivityScorer: weighted sum of component logits, then Platt calibration."""
+
+    encoder: EncoderModel | None
+    lexical: LexicalModel | None
+    weights: tuple[float, float]
     calibration: Calibration
     decision_threshold: float
 
@@ -100,19 +143,53 @@ class LexicalScorer:
         """Decision threshold on P(SUBJ) chosen for macro-F1 on dev."""
         return self.decision_threshold
 
+    def logits(self, texts: Sequence[str]) -> FloatArray:
+        """The combined, uncalibrated logit of each sentence."""
+        total = np.zeros(len(texts), dtype=np.float32)
+        if self.encoder is not None:
+            total += self.weights[0] * self.encoder.logits(texts)
+        if self.lexical is not None:
+            total += self.weights[1] * self.lexical.logits(texts)
+        return total
+
     def subjectivity(self, texts: Sequence[str]) -> list[float]:
         """Calibrated P(SUBJ) for each sentence, scored on its own."""
         if not texts:
             return []
-        return [float(p) for p in self.calibration(self.model.logits(texts))]
+        return [float(p) for p in self.calibration(self.logits(texts))]
 
 
-def load_lexical_scorer(model_dir: Path = MODEL_DIR) -> LexicalScorer:
-    """Load the lexical scorer from its JSON file."""
+def load_scorer(model_dir: Path = MODEL_DIR) -> EnsembleScorer:
+    """Load the scorer described by scorer.json (components, weights, calibration, threshold)."""
+    config = json.loads((model_dir / SCORER_FILE).read_text(encoding="utf-8"))
+    weights = config["weights"]
+    encoder = None
+    if weights.get("encoder", 0.0):
+        encoder = EncoderModel(
+            model_dir / "encoder.onnx", model_dir / "tokenizer.json", int(config["max_tokens"])
+        )
+    lexical = None
+    if weights.get("lexical", 0.0):
+        data = json.loads((model_dir / LEXICAL_FILE).read_text(encoding="utf-8"))
+        lexical = LexicalModel.from_json(data)
+    cal = config["calibration"]
+    return EnsembleScorer(
+        encoder=encoder,
+        lexical=lexical,
+        weights=(float(weights.get("encoder", 0.0)), float(weights.get("lexical", 0.0))),
+        calibration=Calibration(a=float(cal["a"]), b=float(cal["b"])),
+        decision_threshold=float(config["threshold"]),
+    )
+
+
+def load_lexical_scorer(model_dir: Path = MODEL_DIR) -> EnsembleScorer:
+    """The lexical model alone, with its own calibration and threshold (the light fallback)."""
     data = json.loads((model_dir / LEXICAL_FILE).read_text(encoding="utf-8"))
     cal = data["calibration"]
-    return LexicalScorer(
-        model=LexicalModel.from_json(data),
+    return EnsembleScorer(
+        encoder=None,
+        lexical=LexicalModel.from_json(data),
+        weights=(0.0, 1.0),
         calibration=Calibration(a=float(cal["a"]), b=float(cal["b"])),
         decision_threshold=float(data["threshold"]),
     )
@@ -121,6 +198,6 @@ def load_lexical_scorer(model_dir: Path = MODEL_DIR) -> LexicalScorer:
 @lru_cache(maxsize=1)
 def load_default_scorer() -> SubjectivityScorer:
     """The scorer `unspin label` and `unspin analyze` use, loaded once per process."""
-    scorer = load_lexical_scorer()
+    scorer = load_scorer() if (MODEL_DIR / SCORER_FILE).is_file() else load_lexical_scorer()
     log.debug("loaded subjectivity scorer from %s", MODEL_DIR)
     return scorer
