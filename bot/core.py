@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from bot import channel_config as cc
 from bot import links
 from bot.articles import ArticleService
+from bot.core_channels import ChannelDirectory
 from bot.core_polls import PollFlow
 from bot.errors import ExtractionError, FetchError, NotHtml, UnspinError
 from bot.metrics import Metrics
@@ -34,7 +34,6 @@ log = logging.getLogger(__name__)
 OutcomeKind = Literal["card", "pointer", "busy", "error", "quiet", "limited"]
 OOPS = "Something went wrong while reading that link; the error has been logged."
 _KEY_PREFIX = "key:"
-_CONFIG_TTL_S = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +71,7 @@ class Core:
         self._user_limit = RateLimiter(self.channels.user_per_minute, clock=monotonic)
         self._channel_limit = RateLimiter(self.channels.channel_per_minute, clock=monotonic)
         self._warned: dict[str, float] = {}
-        self._configs: dict[tuple[str, str], tuple[float, ChannelConfig]] = {}
+        self.channel_directory = ChannelDirectory(store, self.channels, monotonic=monotonic)
         self._answering: dict[tuple[str, str, str], asyncio.Future[tuple[bool, str | None]]] = {}
         # Cards this process posted: repeats point to them without a database read.
         self._refs: OrderedDict[tuple[str, str, str], tuple[datetime, MessageRef]] = OrderedDict()
@@ -97,52 +96,13 @@ class Core:
 
     # Channel settings ------------------------------------------------------------------
 
-    def _default_config(self, platform: str, channel_id: str) -> ChannelConfig:
-        c = self.channels
-        return ChannelConfig(
-            platform=platform,
-            channel_id=channel_id,
-            mode=c.default_mode,
-            reply=c.reply,
-            languages=tuple(c.languages),
-            allow_domains=tuple(c.allow_domains),
-            deny_domains=tuple(c.deny_domains),
-        )
-
     async def channel_config(self, platform: str, channel_id: str) -> ChannelConfig:
-        """The channel's effective settings (its own, else the global ones), cached briefly."""
-        now = self._monotonic()
-        hit = self._configs.get((platform, channel_id))
-        if hit is not None and hit[0] > now:
-            return hit[1]
-        stored = await self.store.get_channel_settings(platform, channel_id)
-        config = cc.effective(
-            stored,
-            platform=platform,
-            channel_id=channel_id,
-            default=self._default_config(platform, channel_id),
-        )
-        if len(self._configs) > 10_000:
-            self._configs.clear()
-        self._configs[(platform, channel_id)] = (now + _CONFIG_TTL_S, config)
-        return config
+        """The channel's effective settings (its own, else the global ones)."""
+        return await self.channel_directory.get(platform, channel_id)
 
     async def configure(self, msg: IncomingMessage, args: str, conv: Conversation) -> None:
         """The settings command: anyone may see the settings, only channel admins change them."""
-        try:
-            config = await self.channel_config(msg.platform, msg.channel_id)
-            if args.strip().lower() in ("", "show"):
-                await _private_or_thread(conv, notice(cc.describe(config)))
-                return
-            if not msg.author.is_admin:
-                await self._say(conv, "Only channel admins can change my settings here.")
-                return
-            changed = cc.apply_command(config, args, user_id=msg.author.id)
-            await self.store.set_channel_settings(changed)
-            self._configs.pop((msg.platform, msg.channel_id), None)
-            await self._say(conv, "Done. " + cc.describe(changed))
-        except UnspinError as error:
-            await self._say(conv, str(error))
+        await self.channel_directory.configure(msg, args, conv)
 
     # Messages with links ---------------------------------------------------------------
 

@@ -7,11 +7,12 @@ from pathlib import Path
 
 from core_support import action, article_text, message, wired_core
 
+from bot.core import Core
 from bot.errors import Timeout
 from bot.models import PollBlock, PredictionBlock, TitleBlock
 from bot.settings import ChannelsSettings
 from bot.tasks import Supervisor
-from bot.testing import FixedClock, RecordingConversation
+from bot.testing import CueAnalyzer, FixedClock, RecordingConversation, extract_plain
 
 A = "https://news.example/a"
 B = "https://news.example/b"
@@ -294,3 +295,25 @@ async def test_details_are_sent_privately_with_every_sentence(tmp_path: Path) ->
         analysis = await core.analysis_for_key(key)
         assert analysis is not None
         assert all(f"[{s.sentence.i}] {s.label.upper()}" in text for s in analysis.sentences)
+
+
+async def test_pointers_and_card_buttons_survive_a_restart(tmp_path: Path) -> None:
+    """A new Core on the same database still points to the old card and its buttons still work."""
+    async with wired_core(tmp_path, {A: article_text(1)}) as (core, fetcher, store):
+        conv = RecordingConversation()
+        await core.handle_message(message(A), conv)
+        pred = next(b for b in conv.posted[0].reply.blocks if isinstance(b, PredictionBlock))
+        restarted = Core(
+            store=store,
+            fetcher=fetcher,
+            analyzer=CueAnalyzer(),
+            extract=extract_plain,
+            supervisor=Supervisor(),
+        )
+        later = RecordingConversation()
+        outcomes = await restarted.handle_message(message(A), later)
+        assert [o.kind for o in outcomes] == ["pointer"]
+        await restarted.handle_action(action("start_poll", pred.action.ref), later)
+        assert later.kinds == ["pointer", "poll"]
+        assert fetcher.calls == [A]
+        await restarted.supervisor.drain(1)
