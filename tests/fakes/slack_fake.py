@@ -155,7 +155,7 @@ class FakeSlack:
                 status=429,
                 headers={"Retry-After": str(retry_after)},
             )
-        if not request.headers.get("Authorization", "").startswith("Bearer xox"):
+        if not request.headers.get("Authorization", "").startswith(("Bearer xox", "Bearer xapp")):
             await self._record(call)
             return web.json_response({"ok": False, "error": "not_authed"})
         answer = self._answer(method, args)
@@ -250,6 +250,11 @@ class FakeSlack:
             self._sockets.remove(ws)
         return ws
 
+    async def drop_sockets(self) -> None:
+        """Close every Socket Mode websocket, as Slack does when it refreshes a connection."""
+        for ws in list(self._sockets):
+            await ws.close()
+
     async def socket_send(self, envelope: JSON) -> None:
         """Push an envelope (events_api, slash_commands, interactive) to connected apps."""
         for ws in list(self._sockets):
@@ -267,13 +272,24 @@ class FakeSlack:
         return [c for c in self.calls if c.method == method]
 
     async def wait_until(self, predicate: Callable[[], bool], within: float = 5.0) -> None:
-        """Wait until `predicate()` holds after some recorded call, or fail after `within` s."""
+        """Wait until `predicate()` holds (checked on every call and every 20 ms)."""
 
         async def _wait() -> None:
             async with self._changed:
                 await self._changed.wait_for(predicate)
 
-        await asyncio.wait_for(_wait(), within)
+        async def _tick() -> None:
+            # State outside this fake (the core, the store) changes without a call here.
+            while not predicate():
+                await asyncio.sleep(0.02)
+                async with self._changed:
+                    self._changed.notify_all()
+
+        ticker = asyncio.create_task(_tick())
+        try:
+            await asyncio.wait_for(_wait(), within)
+        finally:
+            ticker.cancel()
 
     async def wait_call(self, method: str, count: int = 1, within: float = 5.0) -> list[Call]:
         """Wait until `count` calls of `method` were recorded, and return them."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -50,7 +51,8 @@ class StubCore:
     messages: list[IncomingMessage] = field(default_factory=list)
     actions: list[ActionEvent] = field(default_factory=list)
     answered: list[str] = field(default_factory=list)
-    _seen: set[str] = field(default_factory=set)
+    gate: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set it to end every `delay_s` wait at once (so slow tests finish quickly)."""
 
     def card(self, url: str, caps: Capabilities) -> Reply:
         """A card shaped like the real one (title, tldr, bullets, a prediction, details)."""
@@ -75,7 +77,8 @@ class StubCore:
             return
         found = _URL.search(message.text)
         if self.delay_s:
-            await asyncio.sleep(self.delay_s)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.gate.wait(), self.delay_s)
         if found is None:
             await conversation.say("I found no link to an article in that message.")
             return

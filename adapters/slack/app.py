@@ -1,0 +1,173 @@
+"""The slack-bolt AsyncApp: messages, mentions, /summarize, the shortcut, 📰, poll buttons."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Protocol
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import translate as t
+from adapters.slack.conversation import SlackConversation
+from adapters.slack.settings import SlackAdapterSettings
+from bot.models import ActionEvent, IncomingMessage, User
+from bot.ports import Conversation
+
+log = logging.getLogger(__name__)
+
+
+class Core(Protocol):
+    """The core use cases this adapter calls."""
+
+    async def handle_message(self, message: IncomingMessage, conversation: Conversation) -> object:
+        """Answer a message, command, mention, reaction or shortcut (dedupes by event id)."""
+        ...
+
+    async def handle_action(self, action: ActionEvent, conversation: Conversation) -> None:
+        """Act on a button click (details, start a poll, vote, close a poll)."""
+        ...
+
+
+def web_client(settings: SlackAdapterSettings) -> AsyncWebClient:
+    """The Web API client, with the rate-limit retry handler the SDK leaves off by default."""
+    return AsyncWebClient(
+        token=settings.bot_token.get_secret_value(),
+        base_url=settings.api_base_url,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=settings.rate_limit_retries),
+        ],
+    )
+
+
+def build_app(settings: SlackAdapterSettings, core: Core) -> AsyncApp:
+    """An AsyncApp wired to the core; acks first, then works (Slack re-sends after 3 s)."""
+    secret = settings.signing_secret.get_secret_value() if settings.signing_secret else None
+    app = AsyncApp(
+        client=web_client(settings),
+        signing_secret=secret,
+        request_verification_enabled=settings.mode == "http",
+        process_before_response=False,
+        raise_error_for_unhandled_request=False,
+    )
+    Listeners(app, core).register()
+    return app
+
+
+class Listeners:
+    """The bolt listeners; each translates, builds a SlackConversation and calls the core."""
+
+    def __init__(self, app: AsyncApp, core: Core) -> None:
+        self.app = app
+        self.core = core
+
+    @property
+    def client(self) -> AsyncWebClient:
+        """The app's Web API client."""
+        return self.app.client
+
+    def register(self) -> None:
+        """Attach every listener to the app."""
+        self.app.event("message")(self.on_message)
+        self.app.event("app_mention")(self.on_mention)
+        self.app.event("reaction_added")(self.on_reaction)
+        self.app.command("/summarize")(self.on_command)
+        self.app.shortcut(t.SHORTCUT_ID)(self.on_shortcut)
+        self.app.action(re.compile(r"^unspin:"))(self.on_action)
+
+    def _conversation(
+        self, channel: str, thread_ts: str | None, user_id: str | None
+    ) -> SlackConversation:
+        return SlackConversation(self.client, channel, thread_ts=thread_ts, user_id=user_id)
+
+    async def on_message(self, body: dict[str, Any], context: AsyncBoltContext) -> None:
+        """Links in ordinary messages; the core answers only in channels whose mode is auto."""
+        event = body["event"]
+        if not t.is_plain_message(event) or t.mentions(event, context.bot_user_id):
+            return
+        msg = t.incoming_from_event(body, trigger="link")
+        await self._answer(msg)
+
+    async def on_mention(self, body: dict[str, Any]) -> None:
+        """@Unspin with a link: answered whatever the channel's mode (unless off)."""
+        await self._answer(t.incoming_from_event(body, trigger="mention"))
+
+    async def _answer(self, msg: IncomingMessage) -> None:
+        thread = msg.thread_id or msg.message_id
+        conv = self._conversation(msg.channel_id, thread, msg.author.id)
+        await self.core.handle_message(msg, conv)
+
+    async def on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """`/summarize <url>`: ack at once, then post the card in the channel."""
+        await ack()
+        msg = t.incoming_from_command(body)
+        await self.core.handle_message(msg, self._conversation(msg.channel_id, None, msg.author.id))
+
+    async def on_shortcut(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """The "Unspin this" message shortcut: answer in the message's thread."""
+        await ack()
+        await self._answer(t.incoming_from_shortcut(body))
+
+    async def on_reaction(self, body: dict[str, Any]) -> None:
+        """A :newspaper: reaction asks for the reacted message to be summarised."""
+        event = body["event"]
+        target = t.reaction_target(event)
+        if target is None:
+            return
+        channel, ts = target
+        message = await self._fetch_message(channel, ts)
+        if message is None:
+            log.info("slack: reacted message %s in %s is not readable", ts, channel)
+            return
+        reactor = str(event.get("user") or "")
+        msg = IncomingMessage(
+            platform=t.PLATFORM,
+            event_id=str(body.get("event_id") or f"reaction:{channel}:{ts}:{reactor}"),
+            channel_id=channel,
+            message_id=ts,
+            author=User(reactor, reactor),
+            text=str(message.get("text") or ""),
+            trigger="reaction",
+            thread_id=str(message["thread_ts"]) if message.get("thread_ts") else None,
+            guild_id=str(body.get("team_id") or "") or None,
+        )
+        await self._answer(msg)
+
+    async def _fetch_message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        try:
+            found = await self.client.conversations_history(
+                channel=channel, latest=ts, inclusive=True, limit=1
+            )
+            message = _with_ts(found.get("messages"), ts)
+            if message is None:  # a reply inside a thread is only listed by conversations.replies
+                found = await self.client.conversations_replies(channel=channel, ts=ts, limit=1)
+                message = _with_ts(found.get("messages"), ts)
+        except SlackApiError as error:
+            log.info("slack: cannot read %s in %s: %s", ts, channel, error.response.get("error"))
+            return None
+        return message
+
+    async def on_action(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """A click on a card or poll button: ack, then let the core act (votes are upserts)."""
+        await ack()
+        event = t.action_from_block_action(body)
+        if event is None:
+            return
+        # Replies to a click go in the thread of the clicked message.
+        thread = event.thread_id or event.message_id
+        await self.core.handle_action(event, self._conversation(event.channel_id, thread,
+                                                                event.user.id))  # fmt: skip
+
+
+def _with_ts(messages: Any, ts: str) -> dict[str, Any] | None:
+    for message in messages or []:
+        if isinstance(message, dict) and message.get("ts") == ts:
+            return message
+    return None
