@@ -20,7 +20,7 @@ from trafilatura.utils import load_html
 
 from bot.errors import ExtractionError
 from bot.extract_blocks import body_blocks
-from bot.extract_meta import PageMeta, read_meta
+from bot.extract_meta import PageMeta, guess_language, read_meta
 from bot.models import Article, Block
 
 log = logging.getLogger(__name__)
@@ -196,7 +196,7 @@ def extract_article(html: str, *, url: str | None = None) -> Article:
         site=meta.site,
         author=meta.author,
         published=meta.published,
-        language=meta.language or "en",
+        language=guess_language(" ".join(b.text for b in blocks)) or meta.language or "en",
         warnings=_warnings(blocks, article_like=article_like, paywalled=paywalled),
     )
 
@@ -247,5 +247,6 @@ def article_from_text(text: str, *, url: str | None = None, title: str | None = 
         title=title or "",
         blocks=tuple(blocks),
         url=url,
+        language=guess_language(" ".join(b.text for b in blocks)) or "en",
         warnings=_warnings(blocks, article_like=True, paywalled=prompt),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -22,6 +23,8 @@ _LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_].*)?$")
 _TITLE_SEP = re.compile(r"\s+[|\-–—·:»]\s+")
 _ARTICLE_TYPES = re.compile(r"(Article|BlogPosting|Report|Posting)$")
 _NOT_FREE = {"false", "no", "0"}
+# CMS account names that templates print where a byline belongs.
+_NOT_AUTHORS = {"admin", "administrator", "editor", "webmaster", "root", "user"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +44,8 @@ class PageMeta:
 def _clean(value: object) -> str | None:
     if not isinstance(value, str):
         return None
-    text = _WS.sub(" ", value).strip()
+    # JSON-LD and some CMS templates carry entities (&#8216;) that the HTML parser left alone.
+    text = _WS.sub(" ", html.unescape(value)).strip()
     return text or None
 
 
@@ -226,6 +230,8 @@ def read_meta(tree: HtmlElement, url: str | None = None) -> PageMeta:
         meta_author = _meta(tree, "author", "article:author", "parsely-author", "dc.creator")
         if meta_author and not meta_author.startswith("http"):
             author = meta_author
+    if author and author.lower() in _NOT_AUTHORS:
+        author = None
     published = iso_date(_clean(ld.get("datePublished"))) or iso_date(
         _meta(
             tree,
@@ -257,3 +263,47 @@ def read_meta(tree: HtmlElement, url: str | None = None) -> PageMeta:
         language=_language(tree),
         paywalled=paywalled,
     )
+
+
+# A few frequent function words per language; the text's own words vote for its language.
+_STOPWORDS = {
+    "en": "the and of to is that in it with for was on are this be have not but by from",
+    "de": "der die und das ist nicht mit den ein eine auch sich auf dem für wird von zu",
+    "fr": "le la les et des est une du que pas pour dans qui sur au avec ce il sont",
+    "es": "el la los las y que es del por una con para se como más pero su al lo",
+    "pt": "o a os as e que do da não uma com para em dos é se no na ao mais",
+    "it": "il la che di e un una per non sono della con del gli è le nel alla più",
+    "nl": "de het en een van is dat niet op te zijn met voor ook die er aan bij",
+}
+_STOPSETS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
+_SCRIPTS = (
+    ("ko", re.compile(r"[\uac00-\ud7af]")),
+    ("ja", re.compile(r"[\u3040-\u30ff]")),
+    ("zh", re.compile(r"[\u4e00-\u9fff]")),
+    ("uk", re.compile(r"[іїєґІЇЄҐ]")),
+    ("ru", re.compile(r"[\u0400-\u04ff]")),
+    ("ar", re.compile(r"[\u0600-\u06ff]")),
+    ("el", re.compile(r"[\u0370-\u03ff]")),
+    ("he", re.compile(r"[\u0590-\u05ff]")),
+    ("th", re.compile(r"[\u0e00-\u0e7f]")),
+)
+_LETTER = re.compile(r"[^\W\d_]")
+_VOTES_NEEDED = 20
+
+
+def guess_language(text: str) -> str | None:
+    """The language a body is written in, when its script or function words make it clear."""
+    sample = text[:20_000]
+    letters = len(_LETTER.findall(sample)) or 1
+    for lang, script in _SCRIPTS:
+        hits = len(script.findall(sample))
+        # Ukrainian shares the Cyrillic block: a handful of its own letters decides.
+        if (lang == "uk" and hits >= 5) or hits >= letters * 0.3:
+            return lang
+    words = sample.lower().split()
+    votes = sorted(
+        ((sum(1 for w in words if w in stops), lang) for lang, stops in _STOPSETS.items()),
+        reverse=True,
+    )
+    (best, lang), (second, _) = votes[0], votes[1]
+    return lang if best >= _VOTES_NEEDED and best >= 2 * second else None

@@ -121,10 +121,27 @@ def test_metadata_from_plain_meta_tags_and_the_title_element() -> None:
     assert article.language == "en"
 
 
-def test_language_is_read_from_the_page() -> None:
-    """A page declared in another language reports that language's code."""
-    html = page("article").replace('<html lang="en-GB">', '<html lang="pt-BR">')
-    assert extract_article(html).language == "pt"
+def test_declared_language_is_kept_when_the_text_is_too_short_to_tell() -> None:
+    """A short body keeps the language the page declares."""
+    html = page("short").replace('<html lang="en">', '<html lang="de-AT">')
+    assert extract_article(html).language == "de"
+
+
+def test_body_language_overrides_a_template_declaration() -> None:
+    """A long body's own function words beat a wrong or missing lang attribute."""
+    english = page("article").replace('<html lang="en-GB">', '<html lang="pt-BR">')
+    assert extract_article(english).language == "en"
+    sentence = (
+        "<p>O conselho da cidade confirmou que a ponte vai ficar fechada até abril, e os "
+        "motoristas que seguem para o centro devem usar a estrada do anel, que é mais longa "
+        "do que o caminho normal para quem vem do norte. Paragrafo {n}.</p>"
+    )
+    portuguese = (
+        "<html><body><article>"
+        + "".join(sentence.format(n=n) for n in range(5))
+        + "</article></body></html>"
+    )
+    assert extract_article(portuguese).language == "pt"
 
 
 @pytest.mark.parametrize("name", ["article", "interleaved", "short"])
@@ -343,3 +360,15 @@ def test_pathological_json_ld_is_skipped_without_losing_other_metadata() -> None
     article = extract_article(page("article").replace("</head>", bomb))
     assert article.author == "Maria Okafor"
     assert article.warnings == ()
+
+
+def test_entities_in_json_ld_are_decoded_and_placeholder_authors_dropped() -> None:
+    """A JSON-LD headline with &#8216; entities reads as text; an "admin" byline is no author."""
+    html = (
+        page("article")
+        .replace('"headline": "Harbour', '"headline": "&#8216;Harbour')
+        .replace('"name": "Maria Okafor"', '"name": "admin"')
+    )
+    article = extract_article(html)
+    assert article.title.startswith("‘Harbour bridge")
+    assert article.author is None
