@@ -18,7 +18,15 @@ from bot.core_channels import ChannelDirectory
 from bot.core_polls import PollFlow
 from bot.errors import ExtractionError, FetchError, NotHtml, UnspinError
 from bot.metrics import Metrics
-from bot.models import ActionEvent, Analysis, Article, IncomingMessage, MessageRef, Reply
+from bot.models import (
+    ActionEvent,
+    Analysis,
+    Article,
+    IncomingMessage,
+    MessageRef,
+    Reply,
+    User,
+)
 from bot.ports import ArticleAnalyzer, BotStore, Conversation, FetchedPageLike, Fetcher
 from bot.ratelimit import RateLimiter
 from bot.render import card, details, notice, pointer
@@ -327,6 +335,13 @@ class Core:
         return await self.articles.analysis_for_key(key)
 
     # Actions (buttons) -------------------------------------------------------------------
+
+    async def handle_native_vote(
+        self, platform: str, message_ref: str, user: User, option: int, event_id: str
+    ) -> None:
+        """A vote in a platform's own poll (Discord's MESSAGE_POLL_VOTE_ADD), stored as a vote."""
+        if not user.is_bot:
+            await self.polls.vote_native(platform, message_ref, user.id, option, event_id)
 
     async def handle_action(self, event: ActionEvent, conv: Conversation) -> None:
         """A click on a card or poll action: start a poll, vote, close, show details."""

@@ -126,6 +126,26 @@ class PollFlow:
             return MessageRef(state.platform, state.channel_id, state.message_ref)
         return None
 
+    async def vote_native(
+        self, platform: str, message_ref: str, user_id: str, option: int, event_id: str
+    ) -> int | None:
+        """A vote cast in a platform's own poll (Discord), found by the message showing it.
+
+        Native polls show their own counts and cannot be edited, so nothing is re-rendered.
+        """
+        state = await self.store.find_poll_by_message(platform, message_ref)
+        if state is None:
+            return None
+        try:
+            voters = await self.store.cast_vote(
+                state.id, user_id, option, event_key=f"vote:{event_id}"
+            )
+        except PollError as error:
+            log.info("native vote on poll %d not counted: %s", state.id, error)
+            return None
+        self.metrics.votes.inc()
+        return voters
+
     async def vote(self, event: ActionEvent, conv: Conversation) -> int | None:
         """Set the person's vote (ref "poll:option"); a click sets, never toggles."""
         poll_id, option = _ints(event.ref, 2)

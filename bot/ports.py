@@ -190,6 +190,10 @@ class BotStore(Protocol):
         """A poll with its recounted tally."""
         ...
 
+    async def find_poll_by_message(self, platform: str, message_ref: str) -> PollState | None:
+        """The poll shown by a platform message (native polls report votes that way)."""
+        ...
+
     async def list_open_polls(self) -> list[PollState]:
         """Every open poll, soonest closing first."""
         ...

@@ -59,6 +59,11 @@ def build_app(services: Services, adapters: Mapping[str, Adapter]) -> web.Applic
     app = web.Application()
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
+    for adapter in adapters.values():
+        # Adapters in HTTP mode (Slack) receive the platform's requests on this same server.
+        add_routes = getattr(adapter, "add_routes", None)
+        if add_routes is not None:
+            add_routes(app)
     return app
 
 
