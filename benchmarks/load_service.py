@@ -152,7 +152,12 @@ async def run(args: argparse.Namespace, origin: str) -> dict[str, Any]:
         storage={"url": f"sqlite+aiosqlite:///{tmp / 'bench.db'}"},
         fetch={"allow_hosts": [origin.removeprefix("http://")]},
         channels={"user_per_minute": 10**6, "channel_per_minute": 10**6},
-        service={"max_pending": args.queue, "max_fetches": args.fetches, "max_analyses": 2},
+        service={
+            "max_pending": args.queue,
+            "max_fetches": args.fetches,
+            "max_analyses": 2,
+            "max_events": args.max_events,
+        },
     )
     rnd = random.Random(7)
     urls = [f"{origin}/a/{n}" for n in range(args.urls)]
@@ -208,6 +213,7 @@ def main() -> int:
     parser.add_argument("--channels", type=int, default=50)
     parser.add_argument("--queue", type=int, default=256, help="service.max_pending")
     parser.add_argument("--fetches", type=int, default=16, help="service.max_fetches")
+    parser.add_argument("--max-events", type=int, default=512, help="service.max_events")
     parser.add_argument("--min-ms", type=int, default=50)
     parser.add_argument("--max-ms", type=int, default=500)
     args = parser.parse_args()

@@ -69,6 +69,7 @@ class Core:
         clock: Callable[[], datetime] = utcnow,
         monotonic: Callable[[], float] = time.monotonic,
         vote_edit_delay_s: float = 0.0,
+        max_events: int = 512,
     ) -> None:
         self.store = store
         self.supervisor = supervisor
@@ -79,6 +80,8 @@ class Core:
         self._user_limit = RateLimiter(self.channels.user_per_minute, clock=monotonic)
         self._channel_limit = RateLimiter(self.channels.channel_per_minute, clock=monotonic)
         self._warned: dict[str, float] = {}
+        self.max_events = max_events
+        self._active = 0
         self.channel_directory = ChannelDirectory(store, self.channels, monotonic=monotonic)
         self._answering: dict[tuple[str, str, str], asyncio.Future[tuple[bool, str | None]]] = {}
         # Cards this process posted: repeats point to them without a database read.
@@ -139,29 +142,46 @@ class Core:
                 if explicit:
                     await self._say(conv, _no_article(scan))
                 return []
-            if not await self.store.mark_event_processed(msg.platform, f"msg:{msg.event_id}"):
-                log.info("event %s already handled (a platform retry)", msg.event_id)
-                return []
-            self.metrics.links_seen.inc(len(scan.articles))
-            if not await self._within_limits(msg, conv, explicit):
-                return [Outcome(url, "limited") for url in scan.articles]
-            outcomes = [
-                await self._answer(msg, conv, config, url, explicit) for url in scan.articles
-            ]
-            if scan.skipped:
-                n = len(scan.skipped)
-                await self._say(
-                    conv,
-                    f"I read at most {self.channels.max_links} links per message, so I skipped "
-                    f"{n} more {'link' if n == 1 else 'links'}.",
-                )
-            return outcomes
+            if self._active >= self.max_events:
+                # Past capacity: a quick busy notice beats an answer minutes late.
+                self.metrics.shed.inc()
+                await self._say(conv, str(Busy()))
+                return [Outcome(url, "busy") for url in scan.articles]
+            self._active += 1
+            try:
+                return await self._handle_links(msg, conv, config, scan, explicit)
+            finally:
+                self._active -= 1
         except UnspinError as error:
             await self._say(conv, str(error))
         except Exception:
             log.exception("handling message %s failed", msg.event_id)
             await self._say(conv, OOPS)
         return []
+
+    async def _handle_links(
+        self,
+        msg: IncomingMessage,
+        conv: Conversation,
+        config: ChannelConfig,
+        scan: links.LinkScan,
+        explicit: bool,
+    ) -> list[Outcome]:
+        if not await self.store.mark_event_processed(msg.platform, f"msg:{msg.event_id}"):
+            log.info("event %s already handled (a platform retry)", msg.event_id)
+            return []
+        self.metrics.links_seen.inc(len(scan.articles))
+        if not await self._within_limits(msg, conv, explicit):
+            return [Outcome(url, "limited") for url in scan.articles]
+        outcomes = [await self._answer(msg, conv, config, url, explicit) for url in scan.articles]
+        if scan.skipped:
+            n = len(scan.skipped)
+            await self._say(
+                conv,
+                f"I read at most {self.channels.max_links} links per message, so I skipped "
+                f"{n} more {'link' if n == 1 else 'links'}.",
+            )
+        return outcomes
 
     async def _within_limits(
         self, msg: IncomingMessage, conv: Conversation, explicit: bool

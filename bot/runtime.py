@@ -108,6 +108,7 @@ async def build_services(
             polls=settings.polls,
             metrics=metrics,
             vote_edit_delay_s=vote_edit_delay_s,
+            max_events=service.max_events,
         )
         yield Services(settings, store, supervisor, metrics, core)
 

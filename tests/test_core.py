@@ -317,3 +317,18 @@ async def test_pointers_and_card_buttons_survive_a_restart(tmp_path: Path) -> No
         assert later.kinds == ["pointer", "poll"]
         assert fetcher.calls == [A]
         await restarted.supervisor.drain(1)
+
+
+async def test_too_many_messages_at_once_get_a_quick_busy_notice(tmp_path: Path) -> None:
+    """Past max_events link messages in progress, new ones are told to retry, not queued."""
+    pages = {A: article_text(1), B: article_text(2)}
+    async with wired_core(tmp_path, pages, delay_s=0.2) as (core, fetcher, _):
+        core.max_events = 1
+        conv = RecordingConversation()
+        first = asyncio.create_task(core.handle_message(message(A), conv))
+        await asyncio.sleep(0.05)
+        second = await core.handle_message(message(B, user="bob"), conv)
+        assert [o.kind for o in second] == ["busy"]
+        assert conv.said == ["I'm busy right now; please try again shortly."]
+        assert [o.kind for o in await first] == ["card"]
+        assert fetcher.calls == [A]
