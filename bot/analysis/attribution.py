@@ -15,6 +15,7 @@ from bot.analysis.cues import (
     FIRST_PERSON_SUBJECTS,
     GENERIC_SOURCES,
     NON_NAMES,
+    POSSESSIVES,
     PRONOUNS,
     words,
 )
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 
 _TOKEN = re.compile(r"\w[\w’'.&-]*")
 _DETERMINERS = words("the a an his her their its our some many several two three")
+_LINKS = words("at of from")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,16 @@ def _name_before(tokens: list[str], k: int) -> tuple[list[str], int]:
     return name, (j + 1 if name else j)
 
 
+def _with_affiliation(tokens: list[str], start: int, name: list[str]) -> str:
+    """Extend a named institution back over "researchers at": "Analysts at Acme Bank"."""
+    if start >= 2 and tokens[start - 1] in _LINKS and tokens[start - 2].lower() in GENERIC_SOURCES:
+        lead = start - 2
+        if lead >= 1 and _is_name(tokens[lead - 1]):
+            lead -= 1  # "Transit researchers at ...", an adjective capitalised at the start
+        return " ".join(tokens[lead:start] + name)
+    return " ".join(name)
+
+
 def find_attribution(text: str, known: Sequence[str] = ()) -> Attribution | None:
     """Return the attribution of a sentence (its frame, outside quotations), if any."""
     frame = blank_quotes(text)
@@ -96,7 +108,8 @@ def find_attribution(text: str, known: Sequence[str] = ()) -> Attribution | None
         return Attribution(resolve(source, known), "according to")
     spans = list(_TOKEN.finditer(frame))
     tokens = [s.group(0) for s in spans]
-    for k, tok in enumerate(tokens):
+    for k, token in enumerate(tokens):
+        tok = token.rstrip(".")  # the token pattern keeps periods for "U.S.", not for "said."
         if tok not in ATTRIBUTION_VERBS:  # verbs are lower case: "United States" is not a verb
             continue
         tail = ATTRIBUTION_TAIL.match(frame, spans[k].end())
@@ -104,7 +117,7 @@ def find_attribution(text: str, known: Sequence[str] = ()) -> Attribution | None
         name, start = _name_before(tokens, k)
         prev = tokens[start].lower() if not name and start >= 0 else ""
         if name:
-            joined = " ".join(name)
+            joined = _with_affiliation(tokens, start, name)
             if joined.lower() in GENERIC_SOURCES:
                 return Attribution(joined.lower(), evidence)
             return Attribution(resolve(joined, known), evidence)
@@ -113,6 +126,9 @@ def find_attribution(text: str, known: Sequence[str] = ()) -> Attribution | None
         if prev in PRONOUNS:
             return Attribution(resolve(prev, known, pronoun=True), evidence, pronoun=True)
         if prev in GENERIC_SOURCES:
+            if start >= 1 and tokens[start - 1].lower() in POSSESSIVES:
+                owner = resolve(tokens[start - 1].lower(), known, pronoun=True)
+                return Attribution(owner or prev, evidence, pronoun=owner is not None)
             words = [tokens[start]]
             if start >= 1 and tokens[start - 1].lower() not in _DETERMINERS | {"and", "but"}:
                 words.insert(0, tokens[start - 1])

@@ -55,8 +55,10 @@ TITLE_WORDS = words(
 NON_NAMES = words(
     "monday tuesday wednesday thursday friday saturday sunday today yesterday however but and "
     "the a an this that these those it in on at meanwhile still also who what why how where when "
-    "which whether if"
+    "which whether if their his her its our my your"
 )
+# "Their report warns": a possessive before a generic source points back to a named one.
+POSSESSIVES = words("their his her its")
 ATTRIBUTION_TAIL = re.compile(
     r"\s+(?:in|on|at|to|during)\s+(?:a|an|the|his|her|their|its)\s+[\w-]+(?:\s+call)?", _I
 )

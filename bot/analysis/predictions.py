@@ -7,7 +7,14 @@ import re
 from collections.abc import Sequence
 
 from bot.analysis.cues import SPECULATION
-from bot.analysis.questions import clean_claim, resolve_by, split_condition, strip_cues, to_question
+from bot.analysis.questions import (
+    clean_claim,
+    ordinary_words,
+    resolve_by,
+    split_condition,
+    strip_cues,
+    to_question,
+)
 from bot.models import Article, LabelledSentence, Prediction
 
 log = logging.getLogger(__name__)
@@ -40,17 +47,20 @@ def is_forecast(item: LabelledSentence) -> bool:
     return item.attribution is not None and SPECULATION.search(masked) is not None
 
 
-def _make(item: LabelledSentence, by: str, published: str | None) -> Prediction | None:
+def _make(
+    item: LabelledSentence, by: str, published: str | None, ordinary: frozenset[str]
+) -> Prediction | None:
     text = item.sentence.text
     condition, _ = split_condition(strip_cues(text))
     claim = clean_claim(text)
     if len(claim.split()) < 2:
         return None
+    speaker = by if by not in ("author", UNATTRIBUTED) else None
     return Prediction(
         i=item.sentence.i,
         by=by,
         claim=claim,
-        question=to_question(claim, condition),
+        question=to_question(claim, condition, ordinary=ordinary, speaker=speaker),
         condition=condition,
         resolve_by=resolve_by(text, published),
     )
@@ -60,11 +70,12 @@ def find_predictions(article: Article, labelled: Sequence[LabelledSentence]) -> 
     """Every forecast in the article: the author's (by="author") first, then attributed ones."""
     own: list[Prediction] = []
     others: list[Prediction] = []
+    ordinary = ordinary_words([item.sentence.text for item in labelled])
     for item in labelled:
         if not is_forecast(item):
             continue
         by = "author" if item.label == "prediction" else (item.attribution or UNATTRIBUTED)
-        prediction = _make(item, by, article.published)
+        prediction = _make(item, by, article.published, ordinary)
         if prediction is not None:
             (own if by == "author" else others).append(prediction)
     return own + others

@@ -1,17 +1,20 @@
-"""Rewrite a forecast sentence as a clean claim, its condition, a horizon and a yes/no question."""
+"""Rewrite a forecast sentence as a clean claim, its condition and a neutral yes/no question."""
 
 from __future__ import annotations
 
-import calendar
 import logging
 import re
-from datetime import date, timedelta
 
-from bot.analysis.cues import HORIZON, OPINION_CUES, PREDICTION_CUES, words
+from bot.analysis.cues import ATTRIBUTION_VERBS, OPINION_CUES, PREDICTION_CUES, words
+from bot.analysis.horizon import resolve_by
 
 log = logging.getLogger(__name__)
 
+__all__ = ["clean_claim", "ordinary_words", "resolve_by", "split_condition", "to_question"]
+
 MAX_QUESTION = 300
+# Longer questions read badly in a poll: past this, trailing asides are cut at a clause break.
+_COMFORTABLE = 160
 _CONNECTIVES = re.compile(r"^(?:and|but|so|yet|still|however|moreover|also|then|now)\b,?\s*", re.I)
 _CONDITION = re.compile(
     r"^((?:if|unless|once|when|whenever|until|as long as|the next time|should)\b[^,]{3,200}),\s*",
@@ -34,56 +37,72 @@ _HEDGE_WORDS = re.compile(
     r"in all likelihood|no doubt)\b",
     re.I,
 )
+_LEADING_ADVERB = re.compile(r"^(?:also|still|now|then|indeed)\s+", re.I)
+_TO_FORMS = r"expected|likely|set|poised|bound|about|due|projected|forecast|predicted|scheduled"
 _AUX = (
-    r"will not|won['’]t|will|shall|['’]ll|(?:is|are|am) (?:not )?going to|(?:is|are) (?:un)?likely"
-    r" to|(?:is|are) expected to|(?:is|are) set to|(?:is|are) poised to|(?:is|are) bound to|"
-    r"(?:is|are) about to|(?:is|are) due to|(?:is|are) projected to|(?:is|are) forecast to|"
-    r"(?:is|are) predicted to|(?:is|are) scheduled to|plans? to|intends? to|aims? to|"
-    r"expects? to|could|may|might"
+    r"will not|won['’]t|will|shall|['’]ll|(?:is|are|am) (?:not )?going to|"
+    r"(?:is|are|was|were) (?:not |un)?(?:" + _TO_FORMS + r") to|"
+    r"plans? to|intends? to|aims? to|expects? to|could|may|might"
 )
-_FUTURE_VERB = re.compile(r"^(.{1,160}?)\s*\b(" + _AUX + r")\s+(?:(?:likely|probably)\s+)?", re.I)
-_CONTRACTED = re.compile(r"^(.{1,160}?)(['’]ll)\s+", re.I)
+_FUTURE_VERB = re.compile(r"^(.{1,200}?)\s*\b(" + _AUX + r")\s+(?:(?:likely|probably)\s+)?", re.I)
+_CONTRACTED = re.compile(r"^(.{1,200}?)(['’]ll)\s+", re.I)
+# "would" is a forecast only as the future-in-the-past of reported speech ("said prices would").
+_WOULD = re.compile(r"^(.{1,200}?)\s*\b(would(?: not)?)\s+", re.I)
+# "is to" announces a plan ("the wage is to rise") unless the subject is an aim ("the aim is to").
+_IS_TO = re.compile(r"^(.{1,200}?)\s*\b((?:is|are) (?:not )?to)\s+(?!be\s+\w+ed\b\s*$)", re.I)
+_AIMS = words("aim goal plan idea purpose task job objective intention hope point priority")
 # Where a clause starts: the subject of the forecast is the last piece before the future verb.
 _CLAUSE_BREAK = re.compile(
-    r"[,;:—–]\s+|\s-\s|\b(?:that|and|but|because|as|while|if|when|which|who|so|whether|where|"
-    r"although|though|since|until|unless)\s+",
+    r"([,;:—–]\s+|\s-\s|\b(?:that|and|but|because|as|while|if|when|which|who|so|whether|where|"
+    r"although|though|since|until|unless)\s+)",
     re.I,
 )
-_MAX_SUBJECT_WORDS = 8
+_RELATIVE = words("who which")
+_PARENTHETICAL = re.compile(r",\s+(?:who|which|whose|where)\b[^,]*(?:,[^,]*)*$", re.I)
+_MAX_SUBJECT_WORDS = 9
 _SUBJECT_PRONOUNS = words("I we you he she it they We You He She It They")
 # A finite verb in the subject means the forecast sits in a clause: "I thought the world will".
 _FINITE_VERB = re.compile(
     r"\b(?:is|are|was|were|am|has|have|had|do|does|did|said|says|think|thinks|thought|believe|"
-    r"believes|imagine|know|knew|hope|fear|suspect|guess|bet|expect|predict|doubt|wonder)\b",
+    r"believes|imagine|know|knew|hope|fear|suspect|guess|bet|expect|predict|doubt|wonder|found|"
+    r"finds|shows?|showed|suggests?|suggested|warns?|warned|argues?|argued|claims?|claimed|"
+    r"notes?|noted|adds?|added)\b",
     re.I,
 )
-
-
-def _subject(prefix: str) -> str | None:
-    """The subject of the future verb: the end of the text before it, or None when unclear."""
-    piece = _CLAUSE_BREAK.split(prefix)[-1].strip() if prefix else ""
-    tokens = piece.split()
-    if not tokens:
-        return None
-    if tokens[-1] in _SUBJECT_PRONOUNS:
-        return _subject_case(tokens[-1])
-    verbs = list(_FINITE_VERB.finditer(piece))
-    if verbs:
-        piece = piece[verbs[-1].end() :].strip()
-    piece = _CONNECTIVES.sub("", piece) or piece
-    if not piece or len(piece.split()) > _MAX_SUBJECT_WORDS:
-        return None
-    return _subject_case(piece)
-
-
 _LOWER_FIRST = words(
     "the a an it they we he she this that there these those our their its his her some many most "
-    "all both each any no several"
+    "all both each any no several such every either neither nearly almost about around only just "
+    "more fewer less one two three four five six seven eight nine ten"
 )
-_NUMBERS = "one two three four five six seven eight nine ten eleven twelve"
-_NUMBER_WORDS = {w: n for n, w in enumerate(_NUMBERS.split(), start=1)}
-_NUMBER_WORDS["a"] = 1
-_NUMBER_WORDS["an"] = 1
+# Sentence-initial words with these endings are ordinary nouns, not names ("Ridership will").
+_COMMON_ENDINGS = (
+    "ship", "tion", "sion", "ment", "ness", "ity", "ism", "ists", "ers", "ance", "ence", "ings",
+    "ies", "ants", "ents", "ures", "ages",
+)  # fmt: skip
+# Asides that make a question long without changing what it asks.
+_ASIDE = re.compile(
+    r"\s+[-–—]\s+|;\s+|\s+\(|,\s+(?:with|which|who|whose|where|as|after|including|"
+    r"according to|amid|despite|even as|citing|saying)\b|,\s+[\w’'. ]{2,60}\b(?:said|says|told|"
+    r"added|noted|reported)\b",
+    re.I,
+)
+_QUOTES = "‘’“”\"'«»"
+_SAY = r"(?:said|says|added|adds|noted|notes|warned|warns|argued|predicted|explained|stated|wrote)"
+# "..., Councillor Reyes said (on Monday)" and "..., said Reyes": the source, not the claim.
+_TRAILING_ATTRIBUTION = re.compile(
+    r"\s*(?:[,;]\s*[”\"’']?|[”\"’']\s*,?)\s+(?:(?:[\w’'.-]+\s+){0,6}"
+    + _SAY
+    + r"|"
+    + _SAY
+    + r"\s+(?:the\s+[\w’'.-]+|[A-Z][^“”\"]{0,80}?))"
+    + r"(?:\s+(?:on|in|at|yesterday|today|last|this)\b[^,]{0,40})?$"
+)
+_WORD = re.compile(r"[A-Za-z][\w’'-]*")
+
+
+def ordinary_words(texts: list[str]) -> frozenset[str]:
+    """Words an article writes in lower case somewhere: not names when they open a sentence."""
+    return frozenset(w for t in texts for w in _WORD.findall(t) if w[:1].islower())
 
 
 def strip_cues(text: str) -> str:
@@ -114,90 +133,115 @@ def clean_claim(text: str) -> str:
     """The forecast as a short statement: no cue label, condition or concessive tail."""
     _, main = split_condition(strip_cues(text))
     main = _CONCESSIVE.sub("", main).strip().rstrip(".,;:!")
+    tail = _TRAILING_ATTRIBUTION.search(main)
+    if tail and len(main[: tail.start()].split()) >= 3:
+        main = main[: tail.start()]
     main = _SECOND_CLAUSE.sub("", main)
-    main = main.strip('“”"')
+    main = main.strip(_QUOTES + " ")
     return (main[:1].upper() + main[1:] + ".") if main else ""
 
 
-def _subject_case(subject: str) -> str:
+def _subject(prefix: str) -> tuple[str, bool] | None:
+    """The subject of the future verb and whether it opens the sentence; None when unclear."""
+    if prefix.rstrip().endswith(","):
+        prefix = _PARENTHETICAL.sub("", prefix.rstrip()[:-1])  # "Wright, who had ..., will"
+    parts = _CLAUSE_BREAK.split(prefix.strip().rstrip(","))
+    piece = parts[-1].strip()
+    at_start = len(parts) == 1
+    if len(parts) >= 3 and parts[-2].strip().lower() in _RELATIVE and piece:
+        # "one in five divorcees who stop work will": the antecedent belongs to the subject.
+        head = parts[-3].strip()
+        verbs = list(_FINITE_VERB.finditer(head))
+        head = head[verbs[-1].end() :].strip() if verbs else head
+        if head and not _CLAUSE_BREAK.search(head):
+            piece, at_start = f"{head} {parts[-2].strip()} {piece}", len(parts) == 3
+    tokens = piece.split()
+    if not tokens:
+        return None
+    if tokens[-1] in _SUBJECT_PRONOUNS:
+        return tokens[-1], at_start and len(tokens) == 1
+    verbs = list(_FINITE_VERB.finditer(piece))
+    if verbs:
+        piece, at_start = piece[verbs[-1].end() :].strip(), False
+    stripped = _CONNECTIVES.sub("", piece)
+    if stripped and stripped != piece:
+        piece = stripped
+    piece = piece.strip(_QUOTES + " ")
+    if not piece or len(piece.split()) > _MAX_SUBJECT_WORDS:
+        return None
+    return piece, at_start
+
+
+def _subject_case(subject: str, opens: bool, ordinary: frozenset[str]) -> str:
+    """Lower-case a sentence-initial ordinary word; keep names and mid-sentence capitals."""
     first, _, rest = subject.partition(" ")
-    if first.lower() in _LOWER_FIRST or first in {"It", "They", "We", "He", "She", "You"}:
-        first = first.lower()
+    low = first.lower()
+    if low in _LOWER_FIRST or first in {"It", "They", "We", "He", "She", "You"}:
+        first = low
+    elif opens and first[:1].isupper() and not first.isupper():
+        second = rest.split(" ", 1)[0]
+        name_follows = second[:1].isupper()
+        if low in ordinary or (not name_follows and low.endswith(_COMMON_ENDINGS)):
+            first = low
     return f"{first} {rest}".strip()
 
 
-def to_question(claim: str, condition: str | None = None) -> str:
-    """Rewrite a claim as a neutral yes/no poll question of at most 300 characters."""
-    body = claim.strip().rstrip(".!?")
-    question = ""
+def _trim(rest: str) -> str:
+    """Cut asides from a long question body at the first clause break that leaves enough."""
+    rest = rest.strip().strip(_QUOTES).strip()
+    if sum(rest.count(q) for q in '"“”') % 2:
+        rest = re.sub('["“”]', "", rest)  # a quotation cut in half reads as a stray mark
+    if len(rest) <= _COMFORTABLE:
+        return rest
+    for m in _ASIDE.finditer(rest):
+        if len(rest[: m.start()].split()) >= 4:
+            return rest[: m.start()].rstrip(" ,")
+    return rest
+
+
+def _match_future(body: str) -> re.Match[str] | None:
     m = _FUTURE_VERB.match(body) or _CONTRACTED.match(body)
-    subject = _subject(m.group(1).strip().rstrip(",")) if m else None
-    if m and subject:
+    if m:
+        return m
+    m = _IS_TO.match(body)
+    if m and m.group(1).split()[-1].lower() not in _AIMS:
+        return m
+    m = _WOULD.match(body)
+    if m and any(w in ATTRIBUTION_VERBS for w in m.group(1).lower().split()):
+        return m
+    return None
+
+
+def to_question(
+    claim: str,
+    condition: str | None = None,
+    *,
+    ordinary: frozenset[str] = frozenset(),
+    speaker: str | None = None,
+) -> str:
+    """Rewrite a claim as a neutral yes/no poll question of at most 300 characters.
+
+    `ordinary` are words the article writes in lower case (a capitalised one opening the sentence
+    is then not a name); `speaker` replaces a quoted "I" so the question says who made the claim.
+    """
+    body = claim.strip().rstrip(".!?").strip(_QUOTES + " ")
+    question = ""
+    m = _match_future(body)
+    found = _subject(m.group(1)) if m else None
+    if m and found:
+        subject = _subject_case(found[0], found[1] or condition is not None, ordinary)
+        if subject == "I" and speaker and speaker[:1].isupper():
+            subject = speaker
         rest = _HEDGE_WORDS.sub("", " " + body[m.end() :]).strip()
         rest = re.sub(r"^not\s+", "", rest)  # "won't" and "will not" become the neutral question
+        rest = _trim(_LEADING_ADVERB.sub("", rest))
         if rest:
             question = f"Will {subject} {rest}?"
     if not question:
-        question = f"Will this turn out to be true: “{body}”?"
+        question = f"Will this turn out to be true: “{_trim(body)}”?"
     if condition:
         cond = condition[:1].lower() + condition[1:] if not condition[:2].isupper() else condition
         question = f"{cond[:1].upper() + cond[1:]}, {question[:1].lower() + question[1:]}"
     if len(question) > MAX_QUESTION:
         question = question[: MAX_QUESTION - 2].rsplit(" ", 1)[0] + "…?"
     return question
-
-
-def _add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def _published_date(published: str | None) -> date | None:
-    if not published:
-        return None
-    try:
-        return date.fromisoformat(published[:10])
-    except ValueError:
-        return None
-
-
-def resolve_by(text: str, published: str | None) -> str | None:
-    """The horizon a forecast names: an ISO date when computable, else the phrase itself."""
-    m = HORIZON.search(text.lower())
-    if not m:
-        return None
-    phrase = m.group(0)
-    low = phrase.lower()
-    year = re.search(r"20\d\d", low)
-    if year and ("by" in low or "in " in low or "until" in low):
-        return f"{year.group(0)}-12-31"
-    start = _published_date(published)
-    if start is None:
-        return phrase
-    amount = re.search(r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(\w+)", low)
-    if amount and low.startswith(("within", "in ")) and "coming" not in low:
-        count = (
-            int(amount.group(1))
-            if amount.group(1).isdigit()
-            else _NUMBER_WORDS.get(amount.group(1), 1)
-        )
-        unit = amount.group(2)
-        if unit.startswith("day"):
-            return (start + timedelta(days=count)).isoformat()
-        if unit.startswith("week"):
-            return (start + timedelta(weeks=count)).isoformat()
-        if unit.startswith("month"):
-            return _add_months(start, count).isoformat()
-        if unit.startswith("year"):
-            return _add_months(start, 12 * count).isoformat()
-    if low.endswith("next year"):
-        return f"{start.year + 1}-12-31"
-    if low.endswith(("this year", "later this year", "the end of the year")):
-        return f"{start.year}-12-31"
-    if low.endswith("next month"):
-        nxt = _add_months(start.replace(day=1), 1)
-        return nxt.replace(day=calendar.monthrange(nxt.year, nxt.month)[1]).isoformat()
-    if low.endswith("next week"):
-        return (start + timedelta(days=13 - start.weekday())).isoformat()
-    return phrase
