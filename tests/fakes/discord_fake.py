@@ -420,10 +420,15 @@ class FakeDiscord:
             return 200, self._store(channel_id, body, webhook=True)
         if rest[:1] == ["messages"] and m in ("PATCH", "GET"):
             ident = rest[1]
+            payload = self.interactions[iid].payload
+            if ident == "@original" and payload["type"] == 3:
+                # For a component interaction the original is the message the button was on.
+                ident = payload["message"]["id"]
             found = [
                 msg
                 for msg in self.messages.values()
-                if msg.get("interaction_token") == token or msg["id"] == ident
+                if msg["id"] == ident
+                or (ident == "@original" and msg.get("interaction_token") == token)
             ]
             if not found:
                 return 404, {"code": 10008, "message": "Unknown Message"}

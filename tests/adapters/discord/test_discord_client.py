@@ -165,7 +165,8 @@ async def test_button_click_after_restart_records_the_vote(
     poll_msg = card_messages(fake)[-1]
     vote_id = next(c for c in custom_ids(poll_msg) if c.startswith("unspin:v:"))
     await fake.click(vote_id, poll_msg)
-    await fake.wait_call("PATCH", "/messages/@original")
+    (edit,) = await fake.wait_call("PATCH", "/messages/@original")
+    assert edit.status == 200 and "1 voted" in edit.body["embeds"][0]["description"]
     poll_id, option = (int(x) for x in vote_id.split(":")[2:])
     state = await store.get_poll(poll_id)
     assert state.voters == 1 and state.tally.counts[option] == 1
@@ -185,6 +186,7 @@ async def test_double_click_is_one_vote(
     vote_id = next(c for c in custom_ids(poll_msg) if c.startswith("unspin:v:"))
     clicks = await asyncio.gather(fake.click(vote_id, poll_msg), fake.click(vote_id, poll_msg))
     edits = await fake.wait_call("PATCH", "/messages/@original", count=2)
+    assert [e.status for e in edits] == [200, 200]
     for click in clicks:
         (ack,) = fake.find("POST", f"/interactions/{click['id']}/")
         assert ack.status == 200 and ack.body["type"] == 6

@@ -1,0 +1,143 @@
+"""Both adapters in-process with the real Core: link -> card -> start a poll -> vote -> stored."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import discord
+import pytest
+from aiohttp import web
+from core_support import article_text, wired_core
+from fakes.discord_fake import FakeDiscord
+from fakes.slack_fake import FakeSlack, signed_headers
+
+from adapters.discord.adapter import DiscordAdapter
+from adapters.discord.settings import DiscordAdapterSettings
+from adapters.slack.adapter import SlackAdapter
+from adapters.slack.settings import SlackAdapterSettings
+
+URL = "https://news.example.com/harbour"
+SECRET = "real-core-secret"
+
+
+@pytest.fixture(autouse=True)
+def _restore_endpoints(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The Discord adapter points discord.py's class-level endpoints at the fake; undo that.
+    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
+    gateway = discord.gateway.DiscordWebSocket
+    monkeypatch.setattr(gateway, "DEFAULT_GATEWAY", gateway.DEFAULT_GATEWAY)
+
+
+@pytest.fixture
+async def wired(tmp_path: Path) -> AsyncIterator[Any]:
+    """The real Core on SQLite with one article behind a static fetcher."""
+    async with wired_core(tmp_path, {URL: article_text(3)}) as parts:
+        yield parts
+
+
+def _buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    found = []
+    for block in message.get("blocks", []):
+        found += [e for e in block.get("elements", []) if e.get("type") == "button"]
+        if block.get("accessory", {}).get("type") == "button":
+            found.append(block["accessory"])
+    return found
+
+
+async def test_discord_with_real_core(wired: Any) -> None:
+    """/summarize, Start a poll, a vote: the real core's card, poll and stored vote."""
+    core, _, store = wired
+    fake = FakeDiscord()
+    await fake.start()
+    settings = DiscordAdapterSettings.model_validate(
+        {"token": "t", "api_base_url": fake.api_base, "gateway_url": fake.gateway_url}
+    )
+    adapter = DiscordAdapter(settings, core, guild_ready_timeout=0.05)
+    try:
+        await adapter.start(within=10)
+        await fake.slash("summarize", url=URL)
+        await fake.wait_until(lambda: any(m.get("embeds") for m in fake.messages.values()))
+        card = next(m for m in fake.messages.values() if m.get("embeds"))
+        assert card["embeds"][0]["url"] == URL
+        ids = [c["custom_id"] for row in card["components"] for c in row["components"]]
+        start = next(i for i in ids if i.startswith("unspin:p:"))
+        await fake.click(start, card)
+        await fake.wait_until(
+            lambda: sum(bool(m.get("embeds")) for m in fake.messages.values()) > 1
+        )
+        poll_msg = [m for m in fake.messages.values() if m.get("embeds")][-1]
+        poll_ids = [c["custom_id"] for row in poll_msg["components"] for c in row["components"]]
+        vote = next(i for i in poll_ids if i.startswith("unspin:v:"))
+        await fake.click(vote, poll_msg)
+        await fake.wait_call("PATCH", "/messages/@original")
+        poll_id = int(vote.split(":")[2])
+        assert (await store.get_poll(poll_id)).voters == 1
+        assert all(c.status < 400 for c in fake.calls), [(c.path, c.status) for c in fake.calls]
+    finally:
+        await adapter.stop()
+        await fake.stop()
+
+
+async def test_slack_with_real_core(wired: Any) -> None:
+    """A link message, Start a poll, a vote: the real core's card in thread, vote, chat.update."""
+    core, _, store = wired
+    fake = FakeSlack()
+    await fake.start()
+    settings = SlackAdapterSettings.model_validate(
+        {"bot_token": "xoxb-t", "signing_secret": SECRET, "mode": "http",
+         "api_base_url": fake.api_base}
+    )  # fmt: skip
+    adapter = SlackAdapter(settings, core)
+    await adapter.start()
+    app = web.Application()
+    adapter.add_routes(app)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    events = f"http://127.0.0.1:{runner.addresses[0][1]}/slack/events"
+
+    async def post(body: str, kind: str = "json") -> None:
+        async with http.post(
+            events, data=body.encode(), headers=signed_headers(SECRET, body, content_type=kind)
+        ) as resp:
+            assert resp.status == 200  # fmt: skip
+
+    def click(button: dict[str, Any], message: dict[str, Any], ts: str) -> str:
+        payload = {"type": "block_actions", "user": {"id": "U0BOB", "name": "bob"},
+                   "team": {"id": "T0001"}, "channel": {"id": "C1"},
+                   "container": {"type": "message", "message_ts": message["ts"]},
+                   "message": {"ts": message["ts"], "thread_ts": message.get("thread_ts")},
+                   "trigger_id": "tr", "actions": [{**button, "action_ts": ts}]}  # fmt: skip
+        from urllib.parse import urlencode
+
+        return urlencode({"payload": json.dumps(payload)})
+
+    try:
+        async with aiohttp.ClientSession() as http:
+            body = {"type": "event_callback", "team_id": "T0001", "event_id": "EvREAL",
+                    "event": {"type": "message", "channel": "C1", "user": "U0ALICE",
+                              "ts": "1700.000001", "text": f"<{URL}|harbour>"}}  # fmt: skip
+            await post(json.dumps(body))
+            await fake.wait_until(lambda: any(m.get("blocks") for m in fake.messages.values()))
+            card = next(m for m in fake.messages.values() if m.get("blocks"))
+            assert card["thread_ts"] == "1700.000001"
+            start = next(b for b in _buttons(card) if "start_poll" in b["action_id"])
+            await post(click(start, card, "1700.1"), "form")
+            await fake.wait_until(lambda: len([m for m in fake.messages.values()
+                                               if m.get("blocks")]) > 1)  # fmt: skip
+            poll_msg = [m for m in fake.messages.values() if m.get("blocks")][-1]
+            vote = next(b for b in _buttons(poll_msg) if ":vote:" in b["action_id"])
+            await post(click(vote, poll_msg, "1700.2"), "form")
+            (update,) = await fake.wait_call("chat.update")
+            assert update.args["ts"] == poll_msg["ts"]
+            poll_id = int(vote["value"].split(":")[0])
+            assert (await store.get_poll(poll_id)).voters == 1
+    finally:
+        await runner.cleanup()
+        await adapter.stop()
+        await fake.stop()
