@@ -80,6 +80,14 @@ def _parser() -> argparse.ArgumentParser:
         description="Run the adapters enabled in service.adapters (console, discord, slack) "
         "with the health and metrics server on service.port, until SIGTERM or SIGINT.",
     )
+    discord = commands.add_parser(
+        "discord",
+        parents=[common],
+        help="Discord administration: `unspin discord sync` publishes the commands globally",
+        description="sync: publish /summarize and the 'Unspin this' message command to every "
+        "server (Discord allows 200 command creates a day; development guilds sync at start).",
+    )
+    discord.add_argument("action", choices=["sync"])
     return parser
 
 
@@ -180,6 +188,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot import runtime
 
             return runtime.run(settings)
+        if args.command == "discord":
+            from bot import runtime
+
+            synced = asyncio.run(runtime.load_adapter_module("discord").sync_commands(settings))
+            print(f"unspin: {synced} Discord commands synced globally.", file=sys.stderr)
+            return EXIT_OK
         return _label(settings, sys.stdin, sys.stdout)
     except (UsageError, ConfigError) as exc:
         print(f"unspin: {exc}", file=sys.stderr)

@@ -150,3 +150,29 @@ async def test_run_with_only_discord_answers_summarize(tmp_path: Path, article_s
     finally:
         await stop_service(proc)
         await fake.stop()
+
+
+async def test_discord_sync_publishes_commands_globally(tmp_path: Path) -> None:
+    """`unspin discord sync` PUTs both commands to the global endpoint, not a guild's."""
+    fake = FakeDiscord()
+    await fake.start()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("UNSPIN_")}
+    env.update(
+        UNSPIN_DISCORD__TOKEN="discord-sync",
+        UNSPIN_DISCORD__API_BASE_URL=fake.api_base,
+        UNSPIN_DISCORD__GATEWAY_URL=fake.gateway_url,
+    )
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "discord", "sync",
+            stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE, env=env, cwd=ROOT,
+        )  # fmt: skip
+        _, err = await asyncio.wait_for(proc.communicate(), 30)
+        assert proc.returncode == 0, err.decode()
+        (put,) = fake.find("PUT", "/commands")
+        assert put.path == f"/applications/{fake.app_id}/commands"
+        assert {c["name"] for c in put.body} == {"summarize", "Unspin this"}
+        assert fake.identifies == []  # syncing needs no gateway session
+    finally:
+        await fake.stop()
