@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from urllib.parse import parse_qsl
 
+import pytest
 from slack_sdk.models.blocks import Block
 from slack_support import FIXTURES, load
 
@@ -21,6 +23,8 @@ from bot.models import (
 )
 from bot.poll_models import PollOption, PollState, Tally
 from bot.render import poll_card
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_message_event_keeps_markup_and_ids() -> None:
@@ -150,3 +154,17 @@ def test_escape_makes_markup_inert() -> None:
     for bad in ("<!channel>", "<@U1>", "<https://", "@here", "https://evil"):
         assert bad not in out
     assert "&amp;" in out
+
+
+def test_manifest_matches_the_listeners() -> None:
+    """The app manifest declares the shortcut, command, events and scopes the adapter uses."""
+    yaml = pytest.importorskip("yaml")
+    manifest = yaml.safe_load((ROOT / "adapters" / "slack" / "manifest.yaml").read_text())
+    features = manifest["features"]
+    assert features["shortcuts"][0]["callback_id"] == t.SHORTCUT_ID
+    assert features["slash_commands"][0]["command"] == "/summarize"
+    events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    assert {"app_mention", "message.channels", "reaction_added"} <= events
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"chat:write", "commands", "channels:history", "reactions:read"} <= scopes
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
