@@ -21,14 +21,29 @@ log = logging.getLogger(__name__)
 
 UNATTRIBUTED = "unattributed"
 # "will" as a noun ("the will of the people", "free will") is not future reference.
-_NOUN_WILL = re.compile(r"\b(?:the|free|political|good|his|her|their|its|own|ill)\s+will\b", re.I)
+_NOUN_WILL = re.compile(
+    r"\b(?:the|free|political|good|his|her|their|its|own|ill|popular|people['’]s)\s+will\b"
+    r"|\bwill\s+of\b",
+    re.I,
+)
 # Words that mark a statement about the future even without "will": forecasts, plans, odds.
 _FORECAST_WORDS = re.compile(
     r"\b(?:will|won['’]t|expected|expects?|forecasts?|predict\w*|projected|projections?|likely|"
-    r"unlikely|anticipat\w*|plans? to|planned|scheduled|set to|next (?:year|month|week|season)|"
-    r"by 20\d\d|upcoming|chance|possib\w*|\w+['’]ll|threaten\w*|vow\w*|warn\w*|promis\w*|"
-    r"pledg\w*|hopes? to|aims? to|intends? to|seeks? to|potential\w*|future|soon)\b",
+    r"unlikely|anticipat\w*|plans? to|planned|scheduled|(?:is|are) set to|(?:is|are) to|"
+    r"(?:is|are) due to (?!the\b|a\b|an\b|his\b|her\b|their\b|its\b)\w+|"
+    r"next (?:year|month|week|season)|by 20\d\d|upcoming|chance|possib\w*|\w+['’]ll|"
+    r"threaten\w*|vow\w*|warns?|warned|promis\w*|pledg\w*|hopes? to|aims? to|intends? to|"
+    r"seeks? to|potential\w*|future|soon)\b",
 )
+# Uses of those words that look back or describe, not forward: "as soon as", "as fast as possible".
+_NOT_FORWARD = re.compile(
+    r"\b(?:as (?:\w+ )?as possible|if possible|where possible|whenever possible|soon after\w*|"
+    r"as soon as|(?:could|would) not (?:be reached|comment|say|confirm|identify|disclose|reveal|"
+    r"elaborate|speculate|discuss|give|provide|explain|specify|name|get|find|stop|believe)|"
+    r"would (?:like|love|prefer|rather|say|have liked|be happy)|is to blame|are to blame)\b"
+)
+# Speculation a news report makes in its own words ("the death toll may rise").
+_WEAK = re.compile(r"\b(?:may|might|could)\s+(?!have\b|not\b|be\s+(?:seen|found)\b)\w+")
 
 
 def is_forecast(item: LabelledSentence) -> bool:
@@ -40,10 +55,12 @@ def is_forecast(item: LabelledSentence) -> bool:
         return True
     if item.label != "reported":
         return False
-    masked = _NOUN_WILL.sub(" ", text).lower()
+    masked = _NOT_FORWARD.sub(" ", _NOUN_WILL.sub(" ", text).lower())
     if _FORECAST_WORDS.search(masked):
         return True
-    # Attributed speculation ("officials said the storm could strengthen") is a forecast too.
+    if _WEAK.search(masked):
+        return True
+    # Attributed speculation ("officials said prices would fall") is a forecast too.
     return item.attribution is not None and SPECULATION.search(masked) is not None
 
 

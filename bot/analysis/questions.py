@@ -58,8 +58,14 @@ _CLAUSE_BREAK = re.compile(
     re.I,
 )
 _RELATIVE = words("who which")
+# A past verb with its object inside a would-be subject: "dancers won a case against ...".
+_CLAUSE_VERB = re.compile(
+    r"\b(?:won|lost|said|told|made|took|went|came|held|met|left|sent|began|fell|rose|had|was|"
+    r"were|\w{3,}ed\s+(?:the|a|an|his|her|their|its|our|my))\b"
+)
+_ENDS_RELATIVE = re.compile(r"\b(?:who|which|that)$", re.I)
 _PARENTHETICAL = re.compile(r",\s+(?:who|which|whose|where)\b[^,]*(?:,[^,]*)*$", re.I)
-_MAX_SUBJECT_WORDS = 9
+_MAX_SUBJECT_WORDS = 12
 _SUBJECT_PRONOUNS = words("I we you he she it they We You He She It They")
 # A finite verb in the subject means the forecast sits in a clause: "I thought the world will".
 _FINITE_VERB = re.compile(
@@ -97,6 +103,9 @@ _TRAILING_ATTRIBUTION = re.compile(
     + r"\s+(?:the\s+[\w’'.-]+|[A-Z][^“”\"]{0,80}?))"
     + r"(?:\s+(?:on|in|at|yesterday|today|last|this)\b[^,]{0,40})?$"
 )
+# A quotation that opens after the forecast and never closes in it.
+_OPENED_QUOTE = re.compile(r"\s[‘“][^’”]*$")
+_ACCORDING_TO = re.compile(r",?\s+according to\b.*$", re.I)
 _WORD = re.compile(r"[A-Za-z][\w’'-]*")
 
 
@@ -133,9 +142,10 @@ def clean_claim(text: str) -> str:
     """The forecast as a short statement: no cue label, condition or concessive tail."""
     _, main = split_condition(strip_cues(text))
     main = _CONCESSIVE.sub("", main).strip().rstrip(".,;:!")
-    tail = _TRAILING_ATTRIBUTION.search(main)
-    if tail and len(main[: tail.start()].split()) >= 3:
-        main = main[: tail.start()]
+    for pattern in (_TRAILING_ATTRIBUTION, _ACCORDING_TO):
+        tail = pattern.search(main)
+        if tail and len(main[: tail.start()].split()) >= 3:
+            main = main[: tail.start()]
     main = _SECOND_CLAUSE.sub("", main)
     main = main.strip(_QUOTES + " ")
     return (main[:1].upper() + main[1:] + ".") if main else ""
@@ -153,8 +163,10 @@ def _subject(prefix: str) -> tuple[str, bool] | None:
         head = parts[-3].strip()
         verbs = list(_FINITE_VERB.finditer(head))
         head = head[verbs[-1].end() :].strip() if verbs else head
-        if head and not _CLAUSE_BREAK.search(head):
-            piece, at_start = f"{head} {parts[-2].strip()} {piece}", len(parts) == 3
+        head = _CONNECTIVES.sub("", head).strip(_QUOTES + " ")
+        joined = f"{head} {parts[-2].strip()} {piece}"
+        if head and len(joined.split()) <= _MAX_SUBJECT_WORDS:
+            return joined, len(parts) == 3
     tokens = piece.split()
     if not tokens:
         return None
@@ -167,8 +179,11 @@ def _subject(prefix: str) -> tuple[str, bool] | None:
     if stripped and stripped != piece:
         piece = stripped
     piece = piece.strip(_QUOTES + " ")
-    if not piece or len(piece.split()) > _MAX_SUBJECT_WORDS:
-        return None
+    size = len(piece.split())
+    if not piece or size > _MAX_SUBJECT_WORDS or _ENDS_RELATIVE.search(piece):
+        return None  # the forecast sits in a relative clause: "the man who will present"
+    if size > 4 and _CLAUSE_VERB.search(piece):
+        return None  # a whole clause, not a subject: "dancers won a case against ..."
     return piece, at_start
 
 
@@ -189,6 +204,9 @@ def _subject_case(subject: str, opens: bool, ordinary: frozenset[str]) -> str:
 def _trim(rest: str) -> str:
     """Cut asides from a long question body at the first clause break that leaves enough."""
     rest = rest.strip().strip(_QUOTES).strip()
+    opened = _OPENED_QUOTE.search(rest)
+    if opened and len(rest[: opened.start()].split()) >= 4:
+        rest = rest[: opened.start()].rstrip(" ,:")  # a caption or a new speaker's words follow
     if sum(rest.count(q) for q in '"“”') % 2:
         rest = re.sub('["“”]', "", rest)  # a quotation cut in half reads as a stray mark
     if len(rest) <= _COMFORTABLE:
@@ -238,7 +256,8 @@ def to_question(
         if rest:
             question = f"Will {subject} {rest}?"
     if not question:
-        question = f"Will this turn out to be true: “{_trim(body)}”?"
+        short = body if len(body) <= _COMFORTABLE else _ASIDE.split(body, 1)[0]
+        question = f"Will this turn out to be true: “{short.strip(_QUOTES + ' ')}”?"
     if condition:
         cond = condition[:1].lower() + condition[1:] if not condition[:2].isupper() else condition
         question = f"{cond[:1].upper() + cond[1:]}, {question[:1].lower() + question[1:]}"
