@@ -45,6 +45,10 @@ class Core(Protocol):
         """Record a vote cast in a platform's own poll (found by its message)."""
         ...
 
+    async def configure(self, msg: IncomingMessage, args: str, conv: Conversation) -> None:
+        """Show the channel's settings, or change them when the user is a channel admin."""
+        ...
+
 
 def point_at(settings: DiscordAdapterSettings) -> None:
     """Send REST and gateway traffic where the settings say (Discord, a proxy, a test double)."""
@@ -95,6 +99,13 @@ class UnspinClient(discord.Client):
         async def summarize(interaction: discord.Interaction, url: str) -> None:
             await self.on_command(interaction)
 
+        @self.tree.command(
+            name=t.SETTINGS_COMMAND, description="Show or change Unspin's settings here"
+        )
+        @app_commands.describe(setting="e.g. 'mode reaction', 'reply inline', 'poll-hours 48'")
+        async def settings(interaction: discord.Interaction, setting: str = "") -> None:
+            await self.on_settings(interaction, setting)
+
         @self.tree.context_menu(name=t.CONTEXT_MENU)
         async def unspin_this(interaction: discord.Interaction, message: discord.Message) -> None:
             await self.on_command(interaction)
@@ -137,6 +148,17 @@ class UnspinClient(discord.Client):
         await self.core.handle_message(
             incoming, self._conversation(channel, interaction=interaction)
         )
+
+    async def on_settings(self, interaction: discord.Interaction, setting: str) -> None:
+        """The settings command: shown to the asker only; admins (Manage Server) may change."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        channel = interaction.channel
+        incoming = t.incoming_from_command(_interaction_payload(interaction))
+        if incoming is None or not isinstance(channel, discord.TextChannel | discord.Thread):
+            await interaction.followup.send("Settings are per server channel.", ephemeral=True)
+            return
+        conversation = self._conversation(channel, interaction=interaction)
+        await self.core.configure(_in_thread(incoming, channel), setting, conversation)
 
     async def on_message(self, message: discord.Message) -> None:
         """Mentions always; plain links only with the message-content intent configured."""
@@ -276,6 +298,9 @@ class _NoCore:
     async def handle_native_vote(
         self, platform: str, message_ref: str, user: User, option: int, event_id: str
     ) -> None:
+        raise RuntimeError("not serving events")
+
+    async def configure(self, msg: IncomingMessage, args: str, conv: Conversation) -> None:
         raise RuntimeError("not serving events")
 
 

@@ -28,6 +28,7 @@ from bot.poll_models import PollState
 PLATFORM = "discord"
 NEWS_EMOJI = "📰"
 CONTEXT_MENU = "Unspin this"
+SETTINGS_COMMAND = "unspin-settings"
 
 # Documented limits (discord-api-docs message.mdx "Embed Limits", poll.mdx, components).
 TITLE, DESCRIPTION, FIELDS, FIELD_NAME, FIELD_VALUE = 256, 4096, 25, 256, 1024
@@ -284,9 +285,10 @@ def incoming_from_command(interaction: Mapping[str, Any]) -> IncomingMessage | N
     event_id = f"interaction:{interaction['id']}"
     if data.get("type") == 1:
         options = {o["name"]: o.get("value") for o in data.get("options", [])}
+        text = options.get("url") or options.get("setting") or ""
         return IncomingMessage(
-            PLATFORM, event_id, channel, str(interaction["id"]), author,
-            str(options.get("url") or ""), "command", guild_id=guild,
+            PLATFORM, event_id, channel, str(interaction["id"]), author, str(text), "command",
+            guild_id=guild,
         )  # fmt: skip
     if data.get("type") == 3:
         target = data["resolved"]["messages"][str(data["target_id"])]

@@ -34,6 +34,10 @@ class Core(Protocol):
         """Act on a button click (details, start a poll, vote, close a poll)."""
         ...
 
+    async def configure(self, msg: IncomingMessage, args: str, conv: Conversation) -> None:
+        """Show the channel's settings, or change them when the user is an admin."""
+        ...
+
 
 def web_client(settings: SlackAdapterSettings) -> AsyncWebClient:
     """The Web API client, with the rate-limit retry handler the SDK leaves off by default."""
@@ -79,6 +83,7 @@ class Listeners:
         self.app.event("app_mention")(self.on_mention)
         self.app.event("reaction_added")(self.on_reaction)
         self.app.command("/summarize")(self.on_command)
+        self.app.command(t.SETTINGS_COMMAND)(self.on_settings)
         self.app.shortcut(t.SHORTCUT_ID)(self.on_shortcut)
         self.app.action(re.compile(r"^unspin:"))(self.on_action)
 
@@ -109,6 +114,22 @@ class Listeners:
         await ack()
         msg = t.incoming_from_command(body)
         await self.core.handle_message(msg, self._conversation(msg.channel_id, None, msg.author.id))
+
+    async def on_settings(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """`/unspin-settings [setting]`: shown privately; workspace admins and owners may change."""
+        await ack()
+        msg = t.incoming_from_command(body, is_admin=await self._is_admin(str(body["user_id"])))
+        conv = self._conversation(msg.channel_id, None, msg.author.id)
+        await self.core.configure(msg, msg.text, conv)
+
+    async def _is_admin(self, user_id: str) -> bool:
+        try:
+            info = await self.client.users_info(user=user_id)
+        except SlackApiError as error:
+            log.info("slack: users.info failed for %s: %s", user_id, error.response.get("error"))
+            return False
+        user = info.get("user") or {}
+        return bool(user.get("is_admin") or user.get("is_owner"))
 
     async def on_shortcut(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """The "Unspin this" message shortcut: answer in the message's thread."""

@@ -37,6 +37,7 @@ from bot.models import (
 PLATFORM = "slack"
 NEWS_REACTION = "newspaper"
 SHORTCUT_ID = "unspin_this"
+SETTINGS_COMMAND = "/unspin-settings"
 
 # Documented Block Kit limits (docs.slack.dev/reference/block-kit).
 SECTION_TEXT, CONTEXT_TEXT, BUTTON_TEXT, BLOCKS, ACTIONS = 3000, 3000, 75, 50, 25
@@ -191,15 +192,15 @@ def incoming_from_event(
     )
 
 
-def incoming_from_command(body: Mapping[str, Any]) -> IncomingMessage:
-    """The `/summarize <url>` slash command (form body) as an IncomingMessage."""
+def incoming_from_command(body: Mapping[str, Any], *, is_admin: bool = False) -> IncomingMessage:
+    """A slash command (form body) as an IncomingMessage; its text is the URL or the setting."""
     user = str(body["user_id"])
     return IncomingMessage(
         platform=PLATFORM,
         event_id=f"command:{body['trigger_id']}",
         channel_id=str(body["channel_id"]),
         message_id=str(body["trigger_id"]),
-        author=User(user, str(body.get("user_name") or user)),
+        author=User(user, str(body.get("user_name") or user), is_admin=is_admin),
         text=str(body.get("text") or ""),
         trigger="command",
         guild_id=str(body.get("team_id") or "") or None,

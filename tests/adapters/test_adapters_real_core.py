@@ -141,3 +141,68 @@ async def test_slack_with_real_core(wired: Any) -> None:
         await runner.cleanup()
         await adapter.stop()
         await fake.stop()
+
+
+async def test_discord_settings_command_changes_the_channel_mode(wired: Any) -> None:
+    """An admin's /unspin-settings "mode command" is stored; the answer is ephemeral."""
+    core, _, store = wired
+    fake = FakeDiscord()
+    await fake.start()
+    settings = DiscordAdapterSettings.model_validate(
+        {"token": "t", "api_base_url": fake.api_base, "gateway_url": fake.gateway_url}
+    )
+    adapter = DiscordAdapter(settings, core, guild_ready_timeout=0.05)
+    try:
+        await adapter.start(within=10)
+        sent = await fake.slash("unspin-settings", setting="mode command")
+        (ack,) = await fake.wait_call("POST", f"/interactions/{sent['id']}/")
+        assert ack.body == {"type": 5, "data": {"flags": 64}}
+        await fake.wait_call("POST", f"/webhooks/{fake.app_id}/{sent['token']}")
+        config = await store.get_channel_settings("discord", fake.channel_id)
+        assert config is not None and config.mode == "command"
+    finally:
+        await adapter.stop()
+        await fake.stop()
+
+
+async def test_slack_settings_only_admins_change(wired: Any) -> None:
+    """/unspin-settings: a member is told no (privately), a workspace admin changes the mode."""
+    core, _, store = wired
+    fake = FakeSlack(admins={"U0ADMIN"})
+    await fake.start()
+    settings = SlackAdapterSettings.model_validate(
+        {"bot_token": "xoxb-t", "signing_secret": SECRET, "mode": "http",
+         "api_base_url": fake.api_base}
+    )  # fmt: skip
+    adapter = SlackAdapter(settings, core)
+    await adapter.start()
+    app = web.Application()
+    adapter.add_routes(app)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    events = f"http://127.0.0.1:{runner.addresses[0][1]}/slack/events"
+    from urllib.parse import urlencode
+
+    try:
+        async with aiohttp.ClientSession() as http:
+            for user, n in (("U0MEMBER", 1), ("U0ADMIN", 2)):
+                form = urlencode({"command": "/unspin-settings", "text": "mode off",
+                                  "user_id": user, "user_name": user, "channel_id": "C1",
+                                  "team_id": "T0001", "trigger_id": f"tr{n}"})  # fmt: skip
+                headers = signed_headers(SECRET, form, content_type="form")
+                async with http.post(events, data=form.encode(), headers=headers) as resp:
+                    assert resp.status == 200
+                await fake.wait_until(lambda n=n: len(fake.find("users.info")) >= n)
+                if n == 1:
+                    said = await fake.wait_call("chat.postMessage")
+                    assert "Only channel admins" in said[0].args["text"]
+                    assert await store.get_channel_settings("slack", "C1") is None
+        await fake.wait_call("chat.postMessage", count=2)
+        config = await store.get_channel_settings("slack", "C1")
+        assert config is not None and config.mode == "off"
+    finally:
+        await runner.cleanup()
+        await adapter.stop()
+        await fake.stop()

@@ -172,7 +172,7 @@ async def test_discord_sync_publishes_commands_globally(tmp_path: Path) -> None:
         assert proc.returncode == 0, err.decode()
         (put,) = fake.find("PUT", "/commands")
         assert put.path == f"/applications/{fake.app_id}/commands"
-        assert {c["name"] for c in put.body} == {"summarize", "Unspin this"}
+        assert {c["name"] for c in put.body} == {"summarize", "unspin-settings", "Unspin this"}
         assert fake.identifies == []  # syncing needs no gateway session
     finally:
         await fake.stop()

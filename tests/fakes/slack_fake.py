@@ -63,6 +63,7 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     messages: dict[str, JSON] = field(default_factory=dict)
     socket_acks: list[JSON] = field(default_factory=list)
+    admins: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.port = 0
@@ -202,6 +203,11 @@ class FakeSlack:
             return {"ok": True, "messages": found, "has_more": False}
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
+        if method == "users.info":
+            uid = str(args.get("user"))
+            admin = uid in self.admins
+            return {"ok": True, "user": {"id": uid, "name": uid.lower(), "is_admin": admin,
+                                         "is_owner": False, "is_bot": False}}  # fmt: skip
         if method in ("reactions.add", "chat.unfurl"):
             return {"ok": True}
         return {"ok": False, "error": "unknown_method"}

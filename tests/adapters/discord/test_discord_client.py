@@ -60,7 +60,7 @@ async def test_commands_synced_to_dev_guild_only(
         f"/applications/{fake.app_id}/guilds/{fake.guild_id}/commands"
     ]
     commands = {(c["name"], c["type"]) for c in puts[0].body}
-    assert commands == {("summarize", 1), ("Unspin this", 3)}
+    assert commands == {("summarize", 1), ("unspin-settings", 1), ("Unspin this", 3)}
 
 
 async def test_summarize_defers_then_follows_up_with_card(
