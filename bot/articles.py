@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 from bot import links
@@ -32,6 +33,8 @@ class ArticleService:
         supervisor: Supervisor,
         metrics: Metrics,
         monotonic: Callable[[], float] = time.monotonic,
+        recent_size: int = 256,
+        recent_ttl_s: float = 3600.0,
     ) -> None:
         self.store = store
         self.fetcher = fetcher
@@ -41,6 +44,10 @@ class ArticleService:
         self.metrics = metrics
         self._monotonic = monotonic
         self._keys: dict[str, str] = {}
+        # Recently used analyses: a popular link's next card needs no database read or decode.
+        self._recent: OrderedDict[str, tuple[float, Analysis]] = OrderedDict()
+        self.recent_size = recent_size
+        self.recent_ttl_s = recent_ttl_s
 
     def url_for_key(self, key: str) -> str | None:
         """The link behind a card key, when this process has seen it."""
@@ -49,7 +56,22 @@ class ArticleService:
     async def analysis_for_url(self, url: str) -> Analysis:
         """The analysis of a normalised link; raises FetchError, ExtractionError or Busy."""
         self._keys[links.link_key(url)] = url
-        return await self.supervisor.run(url, lambda: self._load(url))
+        hit = self._recent.get(url)
+        if hit is not None and hit[0] > self._monotonic():
+            self._recent.move_to_end(url)
+            self.metrics.cache_hits.inc()
+            return hit[1]
+        analysis = await self.supervisor.run(url, lambda: self._load(url))
+        self._remember(url, analysis)
+        return analysis
+
+    def _remember(self, url: str, analysis: Analysis) -> None:
+        if self.recent_size <= 0:
+            return
+        self._recent[url] = (self._monotonic() + self.recent_ttl_s, analysis)
+        self._recent.move_to_end(url)
+        while len(self._recent) > self.recent_size:
+            self._recent.popitem(last=False)
 
     async def analysis_for_key(self, key: str) -> Analysis | None:
         """The analysis behind a card's key (from a button), or None once it has expired."""
