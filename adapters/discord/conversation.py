@@ -10,7 +10,7 @@ import discord
 
 from adapters.discord import translate as t
 from adapters.discord.buttons import view_for
-from bot.models import Capabilities, MessageRef, Reply, TextBlock
+from bot.models import Capabilities, MessageRef, PollBlock, Reply, TextBlock
 from bot.poll_models import PollState
 
 log = logging.getLogger(__name__)
@@ -142,6 +142,9 @@ class DiscordConversation:
 
     async def edit(self, ref: MessageRef, reply: Reply) -> None:
         """Replace a bot message: via the interaction when it is the clicked message."""
+        if self._caps.native_polls and reply.kind == "poll":
+            await self._end_native_poll(ref, reply)
+            return
         kwargs = _edit_kwargs(t.to_card(reply))
         clicked = self.interaction.message if self.interaction is not None else None
         if (
@@ -151,14 +154,22 @@ class DiscordConversation:
         ):
             await self.interaction.edit_original_response(**kwargs)
             return
-        channel_id = int(ref.thread_id or ref.channel_id)
-        client = self._anchor_client()
-        channel = client.get_channel(channel_id) or await client.fetch_channel(channel_id)
-        if not isinstance(
-            channel, discord.TextChannel | discord.Thread | discord.PartialMessageable
-        ):
-            raise TypeError(f"cannot edit messages in channel {channel_id}")
-        await channel.get_partial_message(int(ref.message_id)).edit(**kwargs)
+        await self._message(ref).edit(**kwargs)
+
+    def _message(self, ref: MessageRef) -> discord.PartialMessage:
+        channel = self._anchor_client().get_partial_messageable(
+            int(ref.thread_id or ref.channel_id)
+        )
+        return channel.get_partial_message(int(ref.message_id))
+
+    async def _end_native_poll(self, ref: MessageRef, reply: Reply) -> None:
+        # A native poll shows its own counts and cannot be edited; closing it ends it early.
+        closed = any(isinstance(b, PollBlock) and not b.is_open for b in reply.blocks)
+        if closed:
+            try:
+                await self._message(ref).end_poll()
+            except discord.HTTPException as exc:
+                log.info("could not end native poll %s: %s", ref.message_id, exc.text)
 
     async def reply_private(self, reply: Reply) -> MessageRef | None:
         """An ephemeral follow-up when answering an interaction; None otherwise."""

@@ -15,7 +15,9 @@ from fakes.stub_core import StubCore
 
 from adapters.discord.adapter import DiscordAdapter
 from bot.errors import ConfigError
+from bot.models import MessageRef
 from bot.poll_models import PollState
+from bot.render import poll_card
 from bot.store import SqlStore
 
 GUILDS, GUILD_MESSAGES, GUILD_REACTIONS, MESSAGE_CONTENT, GUILD_POLLS = 0, 9, 10, 15, 24
@@ -200,7 +202,7 @@ async def test_native_poll_within_limits_and_raw_vote_stored(
 ) -> None:
     """A native poll body the fake accepts (limits enforced) and a raw vote event stored."""
     core.text.prediction = "Will it happen? " + "x" * 400
-    await start_adapter(native_polls=True)
+    adapter = await start_adapter(native_polls=True)
     await fake.slash("summarize", url=URL)
     await fake.wait_call("POST", "/webhooks/")
     await fake.click("unspin:p:k1:3", card_messages(fake)[-1])
@@ -217,6 +219,13 @@ async def test_native_poll_within_limits_and_raw_vote_stored(
     await fake.vote_native(poll_msg["id"], answer_id=2, user_id="1100000000000000042")
     state = await poll_shown_by(store, poll_msg["id"], lambda s: s.voters > 0)
     assert state.tally.counts == (0, 1, 0)[: len(state.tally.counts)]
+    # Closing: a native poll is ended early (it cannot be edited into a tally card).
+    closed = await store.close_poll(state.id)
+    ref = MessageRef("discord", fake.channel_id, poll_msg["id"], poll_msg["channel_id"])
+    conv = adapter.conversation(fake.channel_id, poll_msg["channel_id"])
+    await conv.edit(ref, poll_card(closed, conv.capabilities))
+    (expire,) = fake.find("POST", f"/polls/{poll_msg['id']}/expire")
+    assert expire.status == 200 and not fake.find("PATCH", f"/messages/{poll_msg['id']}")
 
 
 async def poll_shown_by(
