@@ -3,11 +3,17 @@
 Each annotated statement is aligned to the article sentence that shares the largest fraction of
 the words of its `Modality Evidence` plus `Predicted Attribute` (when that fraction is >= 0.4);
 a sentence is gold when some statement aligns to it, predicted when find_predictions returns it.
+Words are the issue's plain reading: lower-cased runs of letters and digits (punctuation dropped,
+HTML entities such as "&amp;mdash;" decoded first), as a set, stop words kept. Removing stop words
+or stemming was tried and changes no conclusion (recall and precision move by under 0.03).
+The issue's regex baseline (recall 0.51, precision 0.25) is only reproduced with whole paragraphs
+as units, which the second baseline line shows; with sentences the same regex scores lower.
 Run: python -m evaluation.predictions [PATH]   (default ../shared/data/future-statements-dev.json)
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import sys
@@ -24,11 +30,20 @@ MIN_OVERLAP = 0.4
 _WORD = re.compile(r"\w+")
 # The baseline the issue names: any modal verb marks a sentence as a forecast.
 MODAL_BASELINE = re.compile(r"\b(?:will|would|could|may|might|shall|should|can|must)\b", re.I)
+# Any trace of future reference at all: gold sentences without one are alignment noise, and their
+# share caps the recall any finder of forward-looking sentences can reach.
+ANY_FUTURE_CUE = re.compile(
+    r"\b(?:will|won['’]t|\w+['’]ll|would|could|may|might|shall|should|can|must|going to|"
+    r"(?:is|are) to|expect\w*|plan\w*|predict\w*|forecast\w*|project\w*|schedul\w*|intend\w*|"
+    r"aims?|hop\w*|likely|unlikely|possib\w*|potential\w*|next|future|upcoming|soon|anticipat\w*|"
+    r"due|threat\w*|warn\w*|promis\w*|vow\w*|pledg\w*|prospect\w*|outlook|later|20[2-9]\d)\b",
+    re.I,
+)
 
 
 def words(text: str) -> set[str]:
     """Lower-cased word set of a text."""
-    return {w.lower() for w in _WORD.findall(text)}
+    return {w.lower() for w in _WORD.findall(html.unescape(html.unescape(text)))}
 
 
 def article_of(text: str) -> Article:
@@ -68,12 +83,21 @@ def main(argv: Sequence[str] = ()) -> int:
     scorer = load_default_scorer()
     ours = [0, 0, 0]
     base = [0, 0, 0]
+    paragraphs = [0, 0, 0]
     author = 0
+    cueless = 0
     for item in data:
+        lines = [line.strip() for line in item["original_text"].splitlines() if line.strip()]
+        gold_lines = gold_sentences(lines, item["extracted"])
+        predicted_lines = {i for i, t in enumerate(lines) if MODAL_BASELINE.search(t)}
+        paragraphs[0] += len(predicted_lines & gold_lines)
+        paragraphs[1] += len(predicted_lines - gold_lines)
+        paragraphs[2] += len(gold_lines - predicted_lines)
         article = article_of(item["original_text"])
         sentences = segment(article)
         texts = [s.text for s in sentences]
         gold = gold_sentences(texts, item["extracted"])
+        cueless += sum(1 for i in gold if not ANY_FUTURE_CUE.search(texts[i]))
         labelled = label_sentences(article, sentences, scorer.subjectivity(texts), scorer.threshold)
         found = find_predictions(article, labelled)
         author += sum(1 for p in found if p.by == "author")
@@ -86,10 +110,18 @@ def main(argv: Sequence[str] = ()) -> int:
             counts[2] += len(gold - predicted)
     gold_n = ours[0] + ours[2]
     print(f"{len(data)} articles, {gold_n} gold forecast sentences ({path.name})")
-    for name, (tp, fp, fn) in (("unspin find_predictions", ours), ("modal-verb regex", base)):
+    for name, (tp, fp, fn) in (
+        ("unspin find_predictions", ours),
+        ("modal-verb regex", base),
+        ("modal regex, paragraphs", paragraphs),
+    ):
         r, p, f = prf(tp, fp, fn)
         print(f"{name:24s} recall {r:.3f}  precision {p:.3f}  F1 {f:.3f}  (predicted {tp + fp})")
     print(f"of which labelled the author's own: {author}")
+    print(
+        f"gold sentences with no future cue at all: {cueless} of {gold_n}; recall ceiling of any "
+        f"finder of forward-looking sentences: {1 - cueless / max(gold_n, 1):.3f}"
+    )
     return 0
 
 

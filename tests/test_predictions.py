@@ -107,3 +107,26 @@ def test_authors_predictions_come_first_and_attributed_ones_name_the_source() ->
 def test_questions_and_past_events_are_not_forecasts() -> None:
     """Rhetorical questions and past-tense reports yield no predictions."""
     assert predict("Will anyone ever learn?", "The bridge opened in 1990.") == []
+
+
+def test_news_speculation_and_reported_would_are_forecasts() -> None:
+    """ "The death toll may rise" and "declared they would reopen" are found as forecasts."""
+    found = predict(
+        "Rescuers reached the village on Monday. The death toll may rise as roads reopen.",
+        "Both sides declared they would reopen the border crossing.",
+    )
+    assert [p.question for p in found] == [
+        "Will the death toll rise as roads reopen?",
+        "Will they reopen the border crossing?",
+    ]
+
+
+def test_noun_will_refusals_and_wishes_are_not_forecasts() -> None:
+    """The noun "will", "would not comment", "would like" and "as soon as possible" look nowhere."""
+    found = predict(
+        "The reform passed by the will of the voters in March.",
+        "Police would not comment on the raid.",
+        "The mayor said she would like to thank the volunteers.",
+        "Crews worked as fast as possible after the storm hit.",
+    )
+    assert found == []

@@ -33,7 +33,7 @@ _FORECAST_WORDS = re.compile(
     r"(?:is|are) due to (?!the\b|a\b|an\b|his\b|her\b|their\b|its\b)\w+|"
     r"next (?:year|month|week|season)|by 20\d\d|upcoming|chance|possib\w*|\w+['’]ll|"
     r"threaten\w*|vow\w*|warns?|warned|promis\w*|pledg\w*|hopes? to|aims? to|intends? to|"
-    r"seeks? to|potential\w*|future|soon)\b",
+    r"seeks? to|potential\w*|future|soon|planning (?:to|on)|hoping to|intended to)\b",
 )
 # Uses of those words that look back or describe, not forward: "as soon as", "as fast as possible".
 _NOT_FORWARD = re.compile(
@@ -43,7 +43,15 @@ _NOT_FORWARD = re.compile(
     r"would (?:like|love|prefer|rather|say|have liked|be happy)|is to blame|are to blame)\b"
 )
 # Speculation a news report makes in its own words ("the death toll may rise").
-_WEAK = re.compile(r"\b(?:may|might|could)\s+(?!have\b|not\b|be\s+(?:seen|found)\b)\w+")
+_WEAK = re.compile(
+    r"\b(?:(?:may|might)\s+(?!have\b)|could\s+(?!have\b|not\b))(?!be\s+(?:seen|found)\b)\w+"
+)
+# The future-in-the-past of reported speech, even when the speaker is not named.
+_REPORTED_WOULD = re.compile(
+    r"\b(?:said|says|declared|announced|indicated|stated|told \w+|assured? \w+|promised|"
+    r"confirmed|predicted|expected|believed?|warned|added|insisted)\b[^.;]{0,80}?\bwould\s+"
+    r"(?!have\b)\w+"
+)
 
 
 def is_forecast(item: LabelledSentence) -> bool:
@@ -58,7 +66,7 @@ def is_forecast(item: LabelledSentence) -> bool:
     masked = _NOT_FORWARD.sub(" ", _NOUN_WILL.sub(" ", text).lower())
     if _FORECAST_WORDS.search(masked):
         return True
-    if _WEAK.search(masked):
+    if _WEAK.search(masked) or _REPORTED_WOULD.search(masked):
         return True
     # Attributed speculation ("officials said prices would fall") is a forecast too.
     return item.attribution is not None and SPECULATION.search(masked) is not None
