@@ -69,8 +69,17 @@ class FakeDiscord:
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self._tokens: dict[str, str] = {}
+        self._sent: list[tuple[int, str, JSON]] = []
+        self._replay_from: int | None = None
+        self.resumes: list[JSON] = []
+        self._resumable = True
 
     # Lifecycle ---------------------------------------------------------------------------
+
+    @property
+    def seq(self) -> int:
+        """The sequence number of the last dispatch sent."""
+        return self._seq
 
     @property
     def channel_id(self) -> str:
@@ -119,14 +128,26 @@ class FakeDiscord:
                 await ws.send_str(json.dumps({"op": 11}))
             elif frame["op"] == 2:
                 await self._identify(ws, frame["d"])
+            elif frame["op"] == 6 and not self._resumable:
+                # The session is gone (e.g. after 4009): INVALID_SESSION, not resumable.
+                await ws.send_str(json.dumps({"op": 9, "d": False}))
             elif frame["op"] == 6:
-                await self._send(ws, "RESUMED", {})
+                self.resumes.append(frame["d"])
+                # Replay what the client may have missed, then RESUMED.
+                since = self._replay_from or int(frame["d"].get("seq") or 0) + 1
+                for seq, event, data in list(self._sent):
+                    if seq >= since:
+                        await ws.send_str(json.dumps({"op": 0, "t": event, "s": seq, "d": data}))
+                self._seq += 1
+                await ws.send_str(json.dumps({"op": 0, "t": "RESUMED", "s": self._seq, "d": {}}))
+                self._sockets.append(ws)
         if ws in self._sockets:
             self._sockets.remove(ws)
         return ws
 
     async def _identify(self, ws: web.WebSocketResponse, data: JSON) -> None:
         self.identifies.append(data)
+        self._resumable = True
         async with self._changed:
             self._changed.notify_all()
         intents = int(data.get("intents", 0))
@@ -150,7 +171,21 @@ class FakeDiscord:
 
     async def _send(self, ws: web.WebSocketResponse, event: str, data: JSON) -> None:
         self._seq += 1
+        self._sent.append((self._seq, event, data))
         await ws.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
+
+    async def drop(self, code: int = 4000, *, replay_from: int | None = None) -> None:
+        """Close every gateway socket with `code` (4000 lets the client resume, 4009 not).
+
+        With `replay_from`, a resume replays events from that sequence on, as Discord does with
+        events the client may not have seen.
+        """
+        if replay_from is not None:
+            self._replay_from = replay_from
+        self._resumable = code not in (4007, 4009)
+        for ws in list(self._sockets):
+            self._sockets.remove(ws)
+            await ws.close(code=code)
 
     async def dispatch(self, event: str, data: JSON) -> None:
         """Send a DISPATCH event to every identified client."""

@@ -272,3 +272,32 @@ async def test_hostile_card_pings_nobody_and_links_nothing_foreign(
     assert not re.search(r"(?<!\\)\]\(", shown)  # no masked link survives unescaped
     assert embed["url"] == URL
     assert follow.body["allowed_mentions"] == {"parse": []}
+
+
+async def test_gateway_resume_replay_is_answered_once(
+    fake: FakeDiscord, start_adapter: StartAdapter, core: StubCore
+) -> None:
+    """A resumable close: the client resumes the session; a replayed message is answered once."""
+    await start_adapter()
+    await fake.post_message(f"<@{fake.app_id}> {URL}")
+    seq = fake.seq
+    await fake.wait_call("POST", f"/channels/{fake.channel_id}/messages")
+    await fake.drop(4000, replay_from=seq)
+    await fake.wait_until(lambda: len(fake.resumes) == 1, within=10)
+    await fake.wait_until(lambda: len(core.messages) == 2)  # the replay reached the core
+    await asyncio.sleep(0.2)
+    assert fake.resumes[0]["session_id"] == "session-1" and len(fake.identifies) == 1
+    assert len(fake.find("POST", f"/channels/{fake.channel_id}/messages")) == 1
+
+
+async def test_gateway_non_resumable_close_identifies_again(
+    fake: FakeDiscord, start_adapter: StartAdapter, core: StubCore
+) -> None:
+    """A session that cannot resume (4009): the client identifies afresh and keeps answering."""
+    await start_adapter()
+    await fake.drop(4009)
+    await fake.wait_until(lambda: len(fake.identifies) == 2, within=10)
+    await fake.wait_connected()
+    await fake.post_message(f"<@{fake.app_id}> {URL}")
+    await fake.wait_call("POST", f"/channels/{fake.channel_id}/messages")
+    assert fake.resumes == []
