@@ -125,6 +125,7 @@ def test_noun_will_refusals_and_wishes_are_not_forecasts() -> None:
     """The noun "will", "would not comment", "would like" and "as soon as possible" look nowhere."""
     found = predict(
         "The reform passed by the will of the voters in March.",
+        "This milestone was made possible by the will of ordinary people.",
         "Police would not comment on the raid.",
         "The mayor said she would like to thank the volunteers.",
         "Crews worked as fast as possible after the storm hit.",

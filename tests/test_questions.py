@@ -148,3 +148,19 @@ def test_trailing_attribution_is_not_part_of_the_claim() -> None:
         "Rates will rise next."
     )
     assert clean_claim("He will do what he said.") == "He will do what he said."
+
+
+def test_second_forecast_with_a_weak_modal_is_dropped() -> None:
+    """ "A will X and we might see Y" asks about A only."""
+    claim = clean_claim("The rebels will attack in spring and we might see a long siege.")
+    assert to_question(claim) == "Will the rebels attack in spring?"
+
+
+def test_never_becomes_ever_and_noun_will_is_no_subject() -> None:
+    """ "will never" asks "ever"; "spoke of plans to" has no subject to ask about."""
+    assert to_question("The town will never be the same again.") == (
+        "Will the town ever be the same again?"
+    )
+    assert to_question("He never spoke of plans to leave the party.").startswith(
+        "Will this turn out to be true"
+    )

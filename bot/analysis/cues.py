@@ -126,9 +126,12 @@ COUNTERFACTUAL = re.compile(
 )
 
 # Future reference: strong markers make a forecast; weak modals only speculation.
+# "will" as a noun ("the will of the people", "free will") is not future reference.
+_NOUN_WILL = r"(?<!the )(?<!free )(?<!good )(?<!political )(?<!own )(?<!ill )will(?! of\b)"
 FUTURE = re.compile(
-    r"\b(?:will|won['’]t|shall|is going to|are going to|gonna|is (?:un)?likely to|are (?:un)?"
-    r"likely to|(?:is|are|was|were) expected to|(?:is|are) set to|(?:is|are) poised to|"
+    r"\b(?:" + _NOUN_WILL + r"|won['’]t|shall|is going to|are going to|gonna|"
+    r"is (?:un)?likely to|are (?:un)?likely to|(?:is|are|was|were) expected to|"
+    r"(?:is|are) set to|(?:is|are) poised to|"
     r"(?:is|are) bound to|(?:is|are) due to|(?:is|are) about to|(?:is|are) projected to|"
     r"(?:is|are) forecast to|(?:is|are) predicted to|(?:is|are) scheduled to|\w+['’]ll)\b",
     _LOWER,

@@ -37,7 +37,8 @@ _FORECAST_WORDS = re.compile(
 )
 # Uses of those words that look back or describe, not forward: "as soon as", "as fast as possible".
 _NOT_FORWARD = re.compile(
-    r"\b(?:as (?:\w+ )?as possible|if possible|where possible|whenever possible|soon after\w*|"
+    r"\b(?:as (?:\w+ )?as possible|if possible|(?:made|make|makes|making) (?:\w+ )?possible|"
+    r"where possible|whenever possible|soon after\w*|"
     r"as soon as|(?:could|would) not (?:be reached|comment|say|confirm|identify|disclose|reveal|"
     r"elaborate|speculate|discuss|give|provide|explain|specify|name|get|find|stop|believe)|"
     r"would (?:like|love|prefer|rather|say|have liked|be happy)|is to blame|are to blame)\b"

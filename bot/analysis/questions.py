@@ -28,7 +28,8 @@ _CONCESSIVE = re.compile(
 )
 # A second full forecast joined by "and" makes a poll ambiguous: keep the first.
 _SECOND_CLAUSE = re.compile(
-    r",?\s+and\s+(?:…\s*)?(?:the\s+)?[\w’'-]+(?:\s+[\w’'-]+){0,4}?\s+(?:will|won['’]t|['’]ll)\b.*$"
+    r",?\s+and\s+(?:…\s*)?(?:the\s+)?[\w’'-]+(?:\s+[\w’'-]+){0,4}?\s+"
+    r"(?:will|won['’]t|['’]ll|might|may|could|can)\b.*$"
     r"|\s+and\s+(?:might|may|could|would|will)\b.*$",
     re.I,
 )
@@ -63,6 +64,13 @@ _CLAUSE_VERB = re.compile(
     r"\b(?:won|lost|said|told|made|took|went|came|held|met|left|sent|began|fell|rose|had|was|"
     r"were|\w{3,}ed\s+(?:the|a|an|his|her|their|its|our|my))\b"
 )
+# "Greece is hoping approval ... will": the subject follows the progressive verb.
+_COGNITION_ING = re.compile(
+    r"^(?:hoping|expecting|saying|warning|claiming|arguing|predicting|believing|thinking|"
+    r"fearing|betting|insisting|suggesting|noting)\s+(?:that\s+)?",
+    re.I,
+)
+_DANGLING = words("of to for with about from by in on at no the a an his her their its any new")
 _ENDS_RELATIVE = re.compile(r"\b(?:who|which|that)$", re.I)
 _PARENTHETICAL = re.compile(r",\s+(?:who|which|whose|where)\b[^,]*(?:,[^,]*)*$", re.I)
 _MAX_SUBJECT_WORDS = 12
@@ -178,8 +186,10 @@ def _subject(prefix: str) -> tuple[str, bool] | None:
     stripped = _CONNECTIVES.sub("", piece)
     if stripped and stripped != piece:
         piece = stripped
-    piece = piece.strip(_QUOTES + " ")
+    piece = _COGNITION_ING.sub("", piece).strip(_QUOTES + " ")
     size = len(piece.split())
+    if piece.split() and piece.split()[-1].lower() in _DANGLING:
+        return None  # "spoke of plans to": the verb is a noun here, there is no subject
     if not piece or size > _MAX_SUBJECT_WORDS or _ENDS_RELATIVE.search(piece):
         return None  # the forecast sits in a relative clause: "the man who will present"
     if size > 4 and _CLAUSE_VERB.search(piece):
@@ -252,6 +262,7 @@ def to_question(
             subject = speaker
         rest = _HEDGE_WORDS.sub("", " " + body[m.end() :]).strip()
         rest = re.sub(r"^not\s+", "", rest)  # "won't" and "will not" become the neutral question
+        rest = re.sub(r"^never\s+", "ever ", rest)
         rest = _trim(_LEADING_ADVERB.sub("", rest))
         if rest:
             question = f"Will {subject} {rest}?"
