@@ -190,6 +190,13 @@ async def run(args: argparse.Namespace, origin: str) -> dict[str, Any]:
         analyses = services.metrics.analyses._value.get()
         peak_fetch = services.supervisor.stats.peak_fetching
     latencies = sorted(c.answers[0][0] - c.started for c in convs if c.answers)
+    seen: set[str] = set()
+    first: list[float] = []
+    repeat: list[float] = []
+    for url, c in zip(events, convs, strict=True):
+        if c.answers:
+            (repeat if url in seen else first).append(c.answers[0][0] - c.started)
+        seen.add(url)
     kinds: dict[str, int] = {}
     for c in convs:
         kind = c.answers[0][1] if c.answers else "LOST"
@@ -198,6 +205,8 @@ async def run(args: argparse.Namespace, origin: str) -> dict[str, Any]:
         "events": len(events),
         "elapsed_s": elapsed,
         "latencies": latencies,
+        "first": sorted(first),
+        "repeat": sorted(repeat),
         "kinds": kinds,
         "analyses": analyses,
         "cache_hits": cached,
