@@ -76,6 +76,12 @@ async def test_discord_with_real_core(wired: Any) -> None:
         await fake.wait_call("PATCH", "/messages/@original")
         poll_id = int(vote.split(":")[2])
         assert (await store.get_poll(poll_id)).voters == 1
+        # A plain member may not close someone else's poll; the core refuses it.
+        close = next(i for i in poll_ids if i.startswith("unspin:c:"))
+        bob = {**fake.human, "id": "1100000000000000077", "username": "bob"}
+        await fake.click(close, poll_msg, user=bob, permissions="1024")
+        await fake.wait_until(lambda: len(fake.find("POST", "/webhooks/")) >= 3)
+        assert (await store.get_poll(poll_id)).is_open
         assert all(c.status < 400 for c in fake.calls), [(c.path, c.status) for c in fake.calls]
     finally:
         await adapter.stop()

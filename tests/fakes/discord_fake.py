@@ -265,8 +265,13 @@ class FakeDiscord:
         message: JSON | None = None,
         user: JSON | None = None,
         channel_id: str | None = None,
+        permissions: str = "2147483647",
     ) -> JSON:
-        """Send INTERACTION_CREATE; the 3-second deadline starts now."""
+        """Send INTERACTION_CREATE; the 3-second deadline starts now.
+
+        `permissions` are the member's resolved permissions (the default includes ADMINISTRATOR;
+        "1024" is a plain member who can only view the channel).
+        """
         iid = p.snowflake()
         payload: JSON = {
             "id": iid,
@@ -276,7 +281,7 @@ class FakeDiscord:
             "guild_id": self.guild_id,
             "channel_id": channel_id or self.channel_id,
             "channel": self._channel_object(channel_id or self.channel_id),
-            "member": p.member(user or self.human, permissions="2147483647"),
+            "member": p.member(user or self.human, permissions=permissions),
             "token": f"token-{iid}",
             "version": 1,
             "app_permissions": "2147483647",
@@ -335,12 +340,20 @@ class FakeDiscord:
         }
         return await self.interact(2, data)
 
-    async def click(self, custom_id: str, message: JSON, *, user: JSON | None = None) -> JSON:
+    async def click(
+        self,
+        custom_id: str,
+        message: JSON,
+        *,
+        user: JSON | None = None,
+        permissions: str = "2147483647",
+    ) -> JSON:
         """A person clicks a button on `message`."""
         data = {"component_type": 2, "custom_id": custom_id}
         return await self.interact(
-            3, data, message=message, user=user, channel_id=message["channel_id"]
-        )
+            3, data, message=message, user=user, channel_id=message["channel_id"],
+            permissions=permissions,
+        )  # fmt: skip
 
     # REST --------------------------------------------------------------------------------
 

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from fakes.slack_fake import FakeSlack, sign
 from fakes.stub_core import StubCore
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.models.blocks import Block
 from slack_support import SECRET, SlackClient, load
 
-from adapters.slack.adapter import required_settings
+from adapters.slack.adapter import SlackAdapter, required_settings
 from adapters.slack.settings import SlackAdapterSettings
 from bot.errors import ConfigError
 from bot.settings import load_settings
@@ -229,9 +230,11 @@ async def test_hostile_card_pings_nobody_links_nothing_foreign(
 
 
 async def test_rate_limited_post_is_retried_after_retry_after(
-    slack: SlackClient, fake: FakeSlack
+    slack: SlackClient, fake: FakeSlack, adapter: SlackAdapter
 ) -> None:
     """A 429 with Retry-After: 1 on chat.postMessage is retried once, at least 1 s later."""
+    handlers = adapter.app.client.retry_handlers
+    assert any(isinstance(h, AsyncRateLimitErrorRetryHandler) for h in handlers)
     fake.throttle("chat.postMessage", times=1, retry_after=1)
     await slack.event(message_event(f"<{URL}>"), event_id="Ev429")
     calls = await fake.wait_call("chat.postMessage", count=2, within=6)
@@ -275,3 +278,16 @@ async def test_details_are_ephemeral(slack: SlackClient, fake: FakeSlack) -> Non
     (private,) = await fake.wait_call("chat.postEphemeral")
     assert private.args["user"] == "U0BOB"
     assert len(fake.find("chat.postMessage")) == 1
+
+
+async def test_bot_and_self_messages_are_ignored(
+    slack: SlackClient, fake: FakeSlack, core: StubCore
+) -> None:
+    """Messages from bots (this one included) and edits never reach the core: no loop."""
+    await slack.event(message_event(f"<{URL}>", bot_id="B0OTHER"), event_id="EvBOT")
+    await slack.event(message_event(f"<{URL}>", user=fake.bot_user_id, bot_id=fake.bot_id),
+                      event_id="EvSELF")  # fmt: skip
+    await slack.event(message_event(f"<{URL}>", subtype="message_changed"), event_id="EvEDIT")
+    await slack.event(message_event(f"<{URL}>"), event_id="EvHUMAN")
+    await fake.wait_call("chat.postMessage")
+    assert [m.event_id for m in core.messages] == ["EvHUMAN"]
