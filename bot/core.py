@@ -222,7 +222,8 @@ class Core:
             return Outcome(url, "quiet")
         where = (msg.platform, msg.channel_id, url)
         window = timedelta(seconds=self.channels.repeat_window_s)
-        if window and (await self._point_to_earlier(msg, conv, where, window)):
+        # Someone asking explicitly gets the card again (from the cache); shares get a pointer.
+        if window and not explicit and await self._point_to_earlier(msg, conv, where, window):
             return Outcome(url, "pointer")
         running = self._answering.get(where)
         if running is not None:

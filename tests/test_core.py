@@ -332,3 +332,12 @@ async def test_too_many_messages_at_once_get_a_quick_busy_notice(tmp_path: Path)
         assert conv.said == ["I'm busy right now; please try again shortly."]
         assert [o.kind for o in await first] == ["card"]
         assert fetcher.calls == [A]
+
+
+async def test_explicit_request_for_a_shared_link_gets_the_card_again(tmp_path: Path) -> None:
+    """/summarize on a link already answered here re-posts the card from the cache, no fetch."""
+    async with wired_core(tmp_path, {A: article_text(1)}) as (core, fetcher, _):
+        conv = RecordingConversation()
+        await core.handle_message(message(A), conv)
+        await core.summarize(message(A, trigger="command"), conv)
+        assert conv.kinds == ["card", "card"] and fetcher.calls == [A]
