@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import os
+import uuid
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
+
+from sqlalchemy import text
 
 from bot.core import Core
 from bot.errors import FetchError
@@ -16,6 +20,7 @@ from bot.tasks import Supervisor
 from bot.testing import CueAnalyzer, FixedClock, StaticFetcher, extract_plain
 
 _ids = itertools.count(1)
+PG_ENV = "UNSPIN_TEST_POSTGRES_URL"
 TOPICS = ("council", "harbour", "railway", "school", "hospital", "bridge", "library", "market")
 
 
@@ -87,10 +92,17 @@ async def wired_core(
     supervisor: Supervisor | None = None,
     delay_s: float = 0.0,
     clock: FixedClock | None = None,
+    backend: str = "sqlite",
 ) -> AsyncIterator[tuple[Core, StaticFetcher, SqlStore]]:
-    """A real Core on a fresh SQLite store, with a static fetcher and the cue analyser."""
+    """A real Core on a fresh store (SQLite, or PostgreSQL in a schema of its own)."""
     clock = clock or FixedClock()
-    store = await SqlStore.open(f"sqlite+aiosqlite:///{tmp_path / 'core.db'}", clock=clock)
+    schema = None
+    if backend == "postgres":
+        url = os.environ[PG_ENV]
+        schema = f"unspin_core_{uuid.uuid4().hex[:12]}"
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path / 'core.db'}"
+    store = await SqlStore.open(url, clock=clock, schema=schema)
     fetcher = StaticFetcher(pages, delay_s=delay_s)
     sup = supervisor or Supervisor()
     core = Core(
@@ -106,4 +118,7 @@ async def wired_core(
         yield core, fetcher, store
     finally:
         await sup.drain(2.0)
+        if schema is not None:
+            async with store.engine.begin() as conn:
+                await conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         await store.close()

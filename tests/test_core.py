@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 
-from core_support import action, article_text, message, wired_core
+import pytest
+from core_support import PG_ENV, action, article_text, message, wired_core
 
 from bot.core import Core
 from bot.errors import Timeout
@@ -16,6 +18,14 @@ from bot.testing import CueAnalyzer, FixedClock, RecordingConversation, extract_
 
 A = "https://news.example/a"
 B = "https://news.example/b"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database engine a test runs on (PostgreSQL only when UNSPIN_TEST_POSTGRES_URL)."""
+    if request.param == "postgres" and not os.environ.get(PG_ENV):
+        pytest.skip(f"{PG_ENV} is not set")
+    return str(request.param)
 
 
 async def test_shared_link_gets_one_card_in_a_thread(tmp_path: Path) -> None:
@@ -67,11 +77,14 @@ async def test_repeated_link_points_to_the_earlier_card_without_refetching(
         assert "Already summarised in this channel" in conv.posted[1].text
 
 
-async def test_hundred_shares_at_once_fetch_once_and_answer_once(tmp_path: Path) -> None:
+async def test_hundred_shares_at_once_fetch_once_and_answer_once(
+    tmp_path: Path, backend: str
+) -> None:
     """100 concurrent messages with one link: one fetch, one analysis, one card, 99 pointers."""
     async with wired_core(
         tmp_path,
         {A: article_text(1)},
+        backend=backend,
         delay_s=0.05,
         channels=ChannelsSettings(user_per_minute=1000, channel_per_minute=1000),
     ) as (core, fetcher, _):
@@ -220,9 +233,11 @@ def _poll_id(conv: RecordingConversation) -> int:
     return block.poll_id
 
 
-async def test_poll_from_a_prediction_counts_one_vote_per_person(tmp_path: Path) -> None:
+async def test_poll_from_a_prediction_counts_one_vote_per_person(
+    tmp_path: Path, backend: str
+) -> None:
     """Start a poll from the card, vote as three people (with changes), close: tally revealed."""
-    async with wired_core(tmp_path, {A: article_text(1)}) as (core, _, store):
+    async with wired_core(tmp_path, {A: article_text(1)}, backend=backend) as (core, _, store):
         conv = RecordingConversation()
         await core.handle_message(message(A, user="alice"), conv)
         preds = [b for b in conv.posted[0].reply.blocks if isinstance(b, PredictionBlock)]
@@ -297,9 +312,10 @@ async def test_details_are_sent_privately_with_every_sentence(tmp_path: Path) ->
         assert all(f"[{s.sentence.i}] {s.label.upper()}" in text for s in analysis.sentences)
 
 
-async def test_pointers_and_card_buttons_survive_a_restart(tmp_path: Path) -> None:
+async def test_pointers_and_card_buttons_survive_a_restart(tmp_path: Path, backend: str) -> None:
     """A new Core on the same database still points to the old card and its buttons still work."""
-    async with wired_core(tmp_path, {A: article_text(1)}) as (core, fetcher, store):
+    pages = {A: article_text(1)}
+    async with wired_core(tmp_path, pages, backend=backend) as (core, fetcher, store):
         conv = RecordingConversation()
         await core.handle_message(message(A), conv)
         pred = next(b for b in conv.posted[0].reply.blocks if isinstance(b, PredictionBlock))
