@@ -203,6 +203,10 @@ async def serve(settings: Settings, modules: dict[str, ModuleType], **options: A
         log.info("unspin running: adapters %s, port %d", ", ".join(adapters), http.port)
         stopping = asyncio.create_task(stop.wait())
         await asyncio.wait([*tasks, stopping], return_when=asyncio.FIRST_COMPLETED)
+        failure = _first_failure(tasks)
+        if failure is not None:
+            # An adapter could not run (a refused token or intent): shut down, then report it.
+            stop.set()
         if not stop.is_set():
             # An adapter ended on its own (console input ended): wait for the others or a signal.
             await asyncio.wait([*tasks, stopping], return_when=asyncio.ALL_COMPLETED)
@@ -221,7 +225,16 @@ async def serve(settings: Settings, modules: dict[str, ModuleType], **options: A
             "cleanly" if clean else "with cancellations",
             time.monotonic() - shutdown_started,
         )
+    if failure is not None:
+        raise failure
     return EXIT_OK
+
+
+def _first_failure(tasks: list[asyncio.Task[None]]) -> BaseException | None:
+    for task in tasks:
+        if task.done() and not task.cancelled() and task.exception() is not None:
+            return task.exception()
+    return None
 
 
 def run(settings: Settings, *, options: dict[str, dict[str, Any]] | None = None) -> int:

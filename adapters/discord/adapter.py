@@ -38,7 +38,11 @@ class DiscordAdapter:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Connect, serve events until `stop` is set or the client fails, then close."""
-        await self.start()
+        try:
+            await self.start()
+        except BaseException:
+            await self.stop()
+            raise
         assert self._runner is not None
         stopping = asyncio.create_task(stop.wait())
         try:

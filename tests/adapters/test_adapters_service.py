@@ -19,6 +19,7 @@ from fakes.slack_fake import FakeSlack, signed_headers
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "e2e-signing-secret"
+MESSAGE_CONTENT_BIT = 1 << 15
 ARTICLE = """<html><head><title>Harbour budget rises</title></head><body><article>
 <h1>Harbour budget rises</h1>
 <p>The harbour budget rose by 12 percent in the year to March, officials said on Monday,
@@ -174,5 +175,34 @@ async def test_discord_sync_publishes_commands_globally(tmp_path: Path) -> None:
         assert put.path == f"/applications/{fake.app_id}/commands"
         assert {c["name"] for c in put.body} == {"summarize", "unspin-settings", "Unspin this"}
         assert fake.identifies == []  # syncing needs no gateway session
+    finally:
+        await fake.stop()
+
+
+async def test_run_exits_naming_the_portal_switch_when_intent_refused(tmp_path: Path) -> None:
+    """Message content configured but not granted (4014): `unspin run` exits 2 naming the switch."""
+    fake = FakeDiscord(grant_message_content=False)
+    await fake.start()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("UNSPIN_")}
+    env.update(
+        UNSPIN_STORAGE__URL=f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
+        UNSPIN_SERVICE__PORT="0",
+        UNSPIN_SERVICE__ADAPTERS="discord",
+        UNSPIN_DISCORD__TOKEN="discord-e2e",
+        UNSPIN_DISCORD__MESSAGE_CONTENT="true",
+        UNSPIN_DISCORD__API_BASE_URL=fake.api_base,
+        UNSPIN_DISCORD__GATEWAY_URL=fake.gateway_url,
+    )
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "run",
+            stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE, env=env, cwd=ROOT,
+        )  # fmt: skip
+        _, err = await asyncio.wait_for(proc.communicate(), 30)
+        assert proc.returncode == 2
+        last = err.decode().strip().splitlines()[-1]
+        assert "Message Content Intent" in last and "Developer Portal" in last
+        assert MESSAGE_CONTENT_BIT & fake.identifies[0]["intents"]
     finally:
         await fake.stop()
