@@ -187,9 +187,18 @@ class UnspinClient(discord.Client):
         ):  # fmt: skip
             return
         channel = self.get_channel(payload.channel_id)
+        if channel is None:  # threads are cached only once the gateway has told about them
+            try:
+                channel = await self.fetch_channel(payload.channel_id)
+            except discord.HTTPException:
+                return
         if not isinstance(channel, discord.TextChannel | discord.Thread):
             return
-        message = await channel.fetch_message(payload.message_id)
+        try:
+            message = await channel.fetch_message(payload.message_id)
+        except discord.HTTPException as exc:
+            log.info("Discord: cannot read reacted message %s: %s", payload.message_id, exc.text)
+            return
         member = payload.member
         asker = User(str(payload.user_id), member.display_name if member else str(payload.user_id))
         parent = str(channel.parent_id) if isinstance(channel, discord.Thread) else None
