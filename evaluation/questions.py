@@ -33,7 +33,8 @@ def _examples(n: int) -> Iterator[tuple[str, Article]]:
 def _frank(n: int) -> Iterator[tuple[str, Article]]:
     path = SHARED / "data" / "frank-validation.jsonl"
     lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-    for line in lines[:n]:
+    step = max(len(lines) // max(n, 1), 1)
+    for line in lines[::step][:n]:
         item = json.loads(line)
         yield f"frank {item['dataset']} {item['hash'][:8]}", article_from_text(item["article"])
 

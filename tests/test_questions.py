@@ -164,3 +164,39 @@ def test_never_becomes_ever_and_noun_will_is_no_subject() -> None:
     assert to_question("He never spoke of plans to leave the party.").startswith(
         "Will this turn out to be true"
     )
+
+
+def test_if_not_all_is_no_condition_and_leading_said_is_dropped() -> None:
+    """ "most if not all" is not a condition; 'He said, "..."' keeps only the words said."""
+    condition, _ = split_condition("Most if not all devices will be compatible.")
+    assert condition is None
+    assert clean_claim('He said, "Prices will fall next year."') == "Prices will fall next year."
+
+
+def test_expectations_without_a_future_verb_become_questions() -> None:
+    """ "expects X to Y", "X is expected" and "X is still possible" ask about X."""
+    assert to_question("The chief executive expects the launch to go smoothly.") == (
+        "Will the launch go smoothly?"
+    )
+    assert to_question("Heavy rain is expected as the front moves east.") == (
+        "Will there be heavy rain as the front moves east?"
+    )
+    assert to_question("A lawyer said a settlement is still possible.") == (
+        "Will there be a settlement?"
+    )
+
+
+def test_a_later_future_verb_is_used_when_the_first_has_no_subject() -> None:
+    """A forecast in a relative clause is skipped for the main clause's future verb."""
+    claim = "The telescope, which will carry a new camera, will not be launched until 2030."
+    assert to_question(claim) == "Will the telescope be launched until 2030?"
+
+
+def test_the_only_forecast_clause_is_kept_and_dates_are_not_modals() -> None:
+    """ "X said A and would B" keeps B; "voters on May 7" is a subject, not a modal."""
+    assert clean_claim("The organiser said the camp was lawful and would remain.") == (
+        "The organiser said the camp was lawful and would remain."
+    )
+    assert to_question("Those voting on May 7 will decide the next government.") == (
+        "Will those voting on May 7 decide the next government?"
+    )

@@ -43,6 +43,8 @@ _NOT_FORWARD = re.compile(
     r"elaborate|speculate|discuss|give|provide|explain|specify|name|get|find|stop|believe)|"
     r"would (?:like|love|prefer|rather|say|have liked|be happy)|is to blame|are to blame)\b"
 )
+# Capitalised at the start of a statement these are names or months, not modals.
+_NAME_OPENERS = frozenset({"Will", "May", "Promise", "Hope", "Chance"})
 # Speculation a news report makes in its own words ("the death toll may rise").
 _WEAK = re.compile(
     r"\b(?:(?:may|might)\s+(?!have\b)|could\s+(?!have\b|not\b))(?!be\s+(?:seen|found)\b)\w+"
@@ -55,6 +57,14 @@ _REPORTED_WOULD = re.compile(
 )
 
 
+def _lower_first(text: str) -> str:
+    """Lower-case only the sentence's first letter: mid-sentence "May" or "Promise" are names."""
+    s = text.lstrip(" “\"‘'(")
+    if s.split(" ", 1)[0] in _NAME_OPENERS:
+        return s
+    return s[:1].lower() + s[1:]
+
+
 def is_forecast(item: LabelledSentence) -> bool:
     """True when a labelled sentence makes a forward-looking claim worth a poll."""
     text = item.sentence.text
@@ -64,7 +74,7 @@ def is_forecast(item: LabelledSentence) -> bool:
         return True
     if item.label != "reported":
         return False
-    masked = _NOT_FORWARD.sub(" ", _NOUN_WILL.sub(" ", text).lower())
+    masked = _NOT_FORWARD.sub(" ", _NOUN_WILL.sub(" ", _lower_first(text)))
     if _FORECAST_WORDS.search(masked):
         return True
     if _WEAK.search(masked) or _REPORTED_WOULD.search(masked):

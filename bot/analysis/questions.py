@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 
 from bot.analysis.cues import ATTRIBUTION_VERBS, OPINION_CUES, PREDICTION_CUES, words
 from bot.analysis.horizon import resolve_by
@@ -20,7 +21,9 @@ _CONDITION = re.compile(
     r"^((?:if|unless|once|when|whenever|until|as long as|the next time|should)\b[^,]{3,200}),\s*",
     re.I,
 )
-_TRAILING_CONDITION = re.compile(r",?\s+((?:if|unless|once|as long as)\s[^,]{3,200})$", re.I)
+_TRAILING_CONDITION = re.compile(
+    r",?\s+((?:if|unless|once|as long as)\s(?!not\b)[^,]{3,200})$", re.I
+)  # "most if not all" is no condition
 _CONCESSIVE = re.compile(
     r",?\s+(?:although|though|even though|while|whereas|but|and they know|and we know|"
     r"especially since|not least because)\b.*$",
@@ -40,17 +43,34 @@ _HEDGE_WORDS = re.compile(
 )
 _LEADING_ADVERB = re.compile(r"^(?:also|still|now|then|indeed)\s+", re.I)
 _TO_FORMS = r"expected|likely|set|poised|bound|about|due|projected|forecast|predicted|scheduled"
+_INTENT_TO = (
+    r"hopes?|hoped|plans?|planned|intends?|intended|aims?|vows?|vowed|pledges?|pledged|"
+    r"promises?|promised|threatens?|threatened|seeks?|expects?"
+)
 _AUX = (
     r"will not|won['’]t|will|shall|['’]ll|(?:is|are|am) (?:not )?going to|"
     r"(?:is|are|was|were) (?:not |un)?(?:" + _TO_FORMS + r") to|"
-    r"plans? to|intends? to|aims? to|expects? to|could|may|might"
+    r"(?:" + _INTENT_TO + r") to|could|may|might"
 )
-_FUTURE_VERB = re.compile(r"^(.{1,200}?)\s*\b(" + _AUX + r")\s+(?:(?:likely|probably)\s+)?", re.I)
-_CONTRACTED = re.compile(r"^(.{1,200}?)(['’]ll)\s+", re.I)
-# "would" is a forecast only as the future-in-the-past of reported speech ("said prices would").
-_WOULD = re.compile(r"^(.{1,200}?)\s*\b(would(?: not)?)\s+", re.I)
+_AUX_ANY = re.compile(r"\b(?:" + _AUX + r")\s+(?:(?:likely|probably)\s+)?|['’]ll\s+", re.I)
 # "is to" announces a plan ("the wage is to rise") unless the subject is an aim ("the aim is to").
-_IS_TO = re.compile(r"^(.{1,200}?)\s*\b((?:is|are) (?:not )?to)\s+(?!be\s+\w+ed\b\s*$)", re.I)
+_IS_TO = re.compile(r"\b(?:is|are) (?:not )?to\s+(?!be\s+\w+ed\b\s*$)", re.I)
+# "would" is a forecast only as the future-in-the-past of reported speech ("said prices would").
+_WOULD = re.compile(r"\b(?:would(?: not)?)\s+(?!have\b)", re.I)
+_SPEECH = ATTRIBUTION_VERBS | words("promised pledged vowed assured announced indicated declared")
+# "He expects the launch to succeed": the forecast is about the launch.
+_EXPECT_NP_TO = re.compile(
+    r"\b(?:expects?|expected|predicts?|predicted|forecasts?|anticipates?|believes?)\s+"
+    r"(?P<np>(?:the|a|an|his|her|their|its|this|that)\s+[^,;]{1,60}?)\s+to\s+(?P<rest>.+)$",
+    re.I,
+)
+# "Heavy rain is expected as the front moves", "a settlement is still possible".
+_THERE_BE = re.compile(
+    r"(?:^|\bthat\s+)(?P<np>[^,;]{3,80}?)\s+(?:is|are)\s+(?:still\s+|now\s+|also\s+)?"
+    r"(?P<kind>expected|likely|possible|forecast|predicted|planned|scheduled|due)\b(?!\s+to\b)"
+    r"(?P<rest>[^,;]*)",
+    re.I,
+)
 _AIMS = words("aim goal plan idea purpose task job objective intention hope point priority")
 # Where a clause starts: the subject of the forecast is the last piece before the future verb.
 _CLAUSE_BREAK = re.compile(
@@ -71,6 +91,12 @@ _COGNITION_ING = re.compile(
     re.I,
 )
 _DANGLING = words("of to for with about from by in on at no the a an his her their its any new")
+_MODAL_OR_QUOTE = re.compile(
+    r"\b(?:will|would|could|should|can|may|might|must|shall)\b|[“”\"‘]|\s'|'\s|^'"
+)  # case-sensitive: "on May 7" is a date
+_REST_SECOND = re.compile(
+    r",?\s+(?:and|but)\s+(?:should|must|can|will|would|could|may|might|shall)\b.*$", re.I
+)
 _ENDS_RELATIVE = re.compile(r"\b(?:who|which|that)$", re.I)
 _PARENTHETICAL = re.compile(r",\s+(?:who|which|whose|where)\b[^,]*(?:,[^,]*)*$", re.I)
 _MAX_SUBJECT_WORDS = 12
@@ -112,7 +138,10 @@ _TRAILING_ATTRIBUTION = re.compile(
     + r"(?:\s+(?:on|in|at|yesterday|today|last|this)\b[^,]{0,40})?$"
 )
 # A quotation that opens after the forecast and never closes in it.
-_OPENED_QUOTE = re.compile(r"\s[‘“][^’”]*$")
+_OPENED_QUOTE = re.compile(r"\s[‘“][^’”]*$|'?\s+'[A-Z].*$")
+_LEADING_ATTRIBUTION = re.compile(
+    r"^(?:[A-Z][\w’'.-]*\s+){1,6}(?:said|says|added|told\s+\w+|wrote|warned)\s*[,:]\s*[“\"‘]?"
+)
 _ACCORDING_TO = re.compile(r",?\s+according to\b.*$", re.I)
 _WORD = re.compile(r"[A-Za-z][\w’'-]*")
 
@@ -150,12 +179,17 @@ def clean_claim(text: str) -> str:
     """The forecast as a short statement: no cue label, condition or concessive tail."""
     _, main = split_condition(strip_cues(text))
     main = _CONCESSIVE.sub("", main).strip().rstrip(".,;:!")
+    lead = _LEADING_ATTRIBUTION.match(main)
+    if lead and len(main[lead.end() :].split()) >= 3:
+        main = main[lead.end() :]
     for pattern in (_TRAILING_ATTRIBUTION, _ACCORDING_TO):
         tail = pattern.search(main)
         if tail and len(main[: tail.start()].split()) >= 3:
             main = main[: tail.start()]
-    main = _SECOND_CLAUSE.sub("", main)
-    main = main.strip(_QUOTES + " ")
+    first = _SECOND_CLAUSE.sub("", main)
+    if first != main and _has_future(first):
+        main = first  # keep the second forecast when the first clause holds none
+    main = main.strip(_QUOTES + " ").rstrip(".,;:!")
     return (main[:1].upper() + main[1:] + ".") if main else ""
 
 
@@ -163,7 +197,8 @@ def _subject(prefix: str) -> tuple[str, bool] | None:
     """The subject of the future verb and whether it opens the sentence; None when unclear."""
     if prefix.rstrip().endswith(","):
         prefix = _PARENTHETICAL.sub("", prefix.rstrip()[:-1])  # "Wright, who had ..., will"
-    parts = _CLAUSE_BREAK.split(prefix.strip().rstrip(","))
+    # Keep a space at the end so a prefix ending in "and" or "that" ends in an empty clause.
+    parts = _CLAUSE_BREAK.split(prefix.lstrip().rstrip(", ") + " ")
     piece = parts[-1].strip()
     at_start = len(parts) == 1
     if len(parts) >= 3 and parts[-2].strip().lower() in _RELATIVE and piece:
@@ -188,6 +223,8 @@ def _subject(prefix: str) -> tuple[str, bool] | None:
         piece = stripped
     piece = _COGNITION_ING.sub("", piece).strip(_QUOTES + " ")
     size = len(piece.split())
+    if _MODAL_OR_QUOTE.search(piece):
+        return None  # another clause or a quotation, not a subject
     if piece.split() and piece.split()[-1].lower() in _DANGLING:
         return None  # "spoke of plans to": the verb is a noun here, there is no subject
     if not piece or size > _MAX_SUBJECT_WORDS or _ENDS_RELATIVE.search(piece):
@@ -227,17 +264,55 @@ def _trim(rest: str) -> str:
     return rest
 
 
-def _match_future(body: str) -> re.Match[str] | None:
-    m = _FUTURE_VERB.match(body) or _CONTRACTED.match(body)
+def _future_spans(body: str) -> Iterator[tuple[int, int]]:
+    """Where future verbs start and end, in the order a question should try them."""
+    for m in _AUX_ANY.finditer(body):
+        yield m.start(), m.end()
+    for m in _IS_TO.finditer(body):
+        before = body[: m.start()].split()
+        if before and before[-1].lower() not in _AIMS:
+            yield m.start(), m.end()
+    for m in _WOULD.finditer(body):
+        if any(w.strip(",:") in _SPEECH for w in body[: m.start()].lower().split()):
+            yield m.start(), m.end()
+
+
+def _has_future(text: str) -> bool:
+    """True when a clause still holds something a question can be asked about."""
+    if next(_future_spans(text), None) is not None:
+        return True
+    return bool(_THERE_BE.search(text) or _EXPECT_NP_TO.search(text))
+
+
+def _ask(subject: str, rest: str) -> str:
+    rest = _HEDGE_WORDS.sub("", " " + rest).strip()
+    rest = re.sub(r"^not\s+", "", rest)  # "won't" and "will not" become the neutral question
+    rest = re.sub(r"^never\s+", "ever ", rest)
+    rest = _trim(_REST_SECOND.sub("", _LEADING_ADVERB.sub("", rest)))
+    return f"Will {subject} {rest}?" if rest else ""
+
+
+def _template(body: str, opens: bool, ordinary: frozenset[str]) -> str:
+    """Questions for forecasts without a future verb: "expects X to", "X is expected"."""
+    m = _EXPECT_NP_TO.search(body)
     if m:
-        return m
-    m = _IS_TO.match(body)
-    if m and m.group(1).split()[-1].lower() not in _AIMS:
-        return m
-    m = _WOULD.match(body)
-    if m and any(w in ATTRIBUTION_VERBS for w in m.group(1).lower().split()):
-        return m
-    return None
+        return _ask(_subject_case(m.group("np"), True, ordinary), m.group("rest"))
+    m = _THERE_BE.search(body)
+    if m and len(m.group("np").split()) <= _MAX_SUBJECT_WORDS:
+        np = m.group("np").strip()
+        verbs = list(_FINITE_VERB.finditer(np))
+        at_start = m.start() == 0 and not verbs
+        np = np[verbs[-1].end() :].strip() if verbs else np
+        first, _, after = np.partition(" ")
+        if not np:
+            return ""
+        if at_start and not after[:1].isupper() and not first.isupper():
+            np = first.lower() + (" " + after if after else "")  # "Heavy rain" opens a sentence
+        np = _subject_case(np, opens or m.start() > 0, ordinary)
+        if np.split()[0].lower() not in _SUBJECT_PRONOUNS | {"this", "that", "it"}:
+            rest = _trim(m.group("rest"))
+            return f"Will there be {np}{' ' + rest if rest else ''}?"
+    return ""
 
 
 def to_question(
@@ -254,20 +329,23 @@ def to_question(
     """
     body = claim.strip().rstrip(".!?").strip(_QUOTES + " ")
     question = ""
-    m = _match_future(body)
-    found = _subject(m.group(1)) if m else None
-    if m and found:
+    for start, end in _future_spans(body):
+        found = _subject(body[:start]) if start else None
+        if found is None:
+            continue
         subject = _subject_case(found[0], found[1] or condition is not None, ordinary)
         if subject == "I" and speaker and speaker[:1].isupper():
             subject = speaker
-        rest = _HEDGE_WORDS.sub("", " " + body[m.end() :]).strip()
-        rest = re.sub(r"^not\s+", "", rest)  # "won't" and "will not" become the neutral question
-        rest = re.sub(r"^never\s+", "ever ", rest)
-        rest = _trim(_LEADING_ADVERB.sub("", rest))
-        if rest:
-            question = f"Will {subject} {rest}?"
+        question = _ask(subject, body[end:])
+        if question:
+            break
     if not question:
-        short = body if len(body) <= _COMFORTABLE else _ASIDE.split(body, 1)[0]
+        question = _template(body, condition is not None, ordinary)
+    if not question:
+        short = body
+        cut = _ASIDE.search(body) if len(body) > _COMFORTABLE else None
+        if cut and len(body[: cut.start()].split()) >= 8:
+            short = body[: cut.start()]
         question = f"Will this turn out to be true: “{short.strip(_QUOTES + ' ')}”?"
     if condition:
         cond = condition[:1].lower() + condition[1:] if not condition[:2].isupper() else condition
