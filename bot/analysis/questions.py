@@ -1,77 +1,43 @@
-"""Rewrite a forecast sentence as a clean claim, its condition and a neutral yes/no question."""
+"""Rewrite a forecast claim as a neutral yes/no poll question: its subject, its verb, its asides."""
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
 
-from bot.analysis.cues import ATTRIBUTION_VERBS, OPINION_CUES, PREDICTION_CUES, words
+from bot.analysis.claims import (
+    CONNECTIVES,
+    EXPECT_NP_TO,
+    QUOTES,
+    THERE_BE,
+    clean_claim,
+    future_spans,
+    split_condition,
+    strip_cues,
+)
+from bot.analysis.cues import words
 from bot.analysis.horizon import resolve_by
 
 log = logging.getLogger(__name__)
 
-__all__ = ["clean_claim", "ordinary_words", "resolve_by", "split_condition", "to_question"]
+__all__ = [
+    "clean_claim",
+    "ordinary_words",
+    "resolve_by",
+    "split_condition",
+    "strip_cues",
+    "to_question",
+]
 
 MAX_QUESTION = 300
 # Longer questions read badly in a poll: past this, trailing asides are cut at a clause break.
 _COMFORTABLE = 160
-_CONNECTIVES = re.compile(r"^(?:and|but|so|yet|still|however|moreover|also|then|now)\b,?\s*", re.I)
-_CONDITION = re.compile(
-    r"^((?:if|unless|once|when|whenever|until|as long as|the next time|should)\b[^,]{3,200}),\s*",
-    re.I,
-)
-_TRAILING_CONDITION = re.compile(
-    r",?\s+((?:if|unless|once|as long as)\s(?!not\b)[^,]{3,200})$", re.I
-)  # "most if not all" is no condition
-_CONCESSIVE = re.compile(
-    r",?\s+(?:although|though|even though|while|whereas|but|and they know|and we know|"
-    r"especially since|not least because)\b.*$",
-    re.I,
-)
-# A second full forecast joined by "and" makes a poll ambiguous: keep the first.
-_SECOND_CLAUSE = re.compile(
-    r",?\s+and\s+(?:…\s*)?(?:the\s+)?[\w’'-]+(?:\s+[\w’'-]+){0,4}?\s+"
-    r"(?:will|won['’]t|['’]ll|might|may|could|can)\b.*$"
-    r"|\s+and\s+(?:might|may|could|would|will)\b.*$",
-    re.I,
-)
 _HEDGE_WORDS = re.compile(
     r"\s+(?:likely|probably|surely|certainly|definitely|almost certainly|oft|undoubtedly|"
     r"in all likelihood|no doubt)\b",
     re.I,
 )
 _LEADING_ADVERB = re.compile(r"^(?:also|still|now|then|indeed)\s+", re.I)
-_TO_FORMS = r"expected|likely|set|poised|bound|about|due|projected|forecast|predicted|scheduled"
-_INTENT_TO = (
-    r"hopes?|hoped|plans?|planned|intends?|intended|aims?|vows?|vowed|pledges?|pledged|"
-    r"promises?|promised|threatens?|threatened|seeks?|expects?"
-)
-_AUX = (
-    r"will not|won['’]t|will|shall|['’]ll|(?:is|are|am) (?:not )?going to|"
-    r"(?:is|are|was|were) (?:not |un)?(?:" + _TO_FORMS + r") to|"
-    r"(?:" + _INTENT_TO + r") to|could|may|might"
-)
-_AUX_ANY = re.compile(r"\b(?:" + _AUX + r")\s+(?:(?:likely|probably)\s+)?|['’]ll\s+", re.I)
-# "is to" announces a plan ("the wage is to rise") unless the subject is an aim ("the aim is to").
-_IS_TO = re.compile(r"\b(?:is|are) (?:not )?to\s+(?!be\s+\w+ed\b\s*$)", re.I)
-# "would" is a forecast only as the future-in-the-past of reported speech ("said prices would").
-_WOULD = re.compile(r"\b(?:would(?: not)?)\s+(?!have\b)", re.I)
-_SPEECH = ATTRIBUTION_VERBS | words("promised pledged vowed assured announced indicated declared")
-# "He expects the launch to succeed": the forecast is about the launch.
-_EXPECT_NP_TO = re.compile(
-    r"\b(?:expects?|expected|predicts?|predicted|forecasts?|anticipates?|believes?)\s+"
-    r"(?P<np>(?:the|a|an|his|her|their|its|this|that)\s+[^,;]{1,60}?)\s+to\s+(?P<rest>.+)$",
-    re.I,
-)
-# "Heavy rain is expected as the front moves", "a settlement is still possible".
-_THERE_BE = re.compile(
-    r"(?:^|\bthat\s+)(?P<np>[^,;]{3,80}?)\s+(?:is|are)\s+(?:still\s+|now\s+|also\s+)?"
-    r"(?P<kind>expected|likely|possible|forecast|predicted|planned|scheduled|due)\b(?!\s+to\b)"
-    r"(?P<rest>[^,;]*)",
-    re.I,
-)
-_AIMS = words("aim goal plan idea purpose task job objective intention hope point priority")
 # Where a clause starts: the subject of the forecast is the last piece before the future verb.
 _CLAUSE_BREAK = re.compile(
     r"([,;:—–]\s+|\s-\s|\b(?:that|and|but|because|as|while|if|when|which|who|so|whether|where|"
@@ -126,71 +92,14 @@ _ASIDE = re.compile(
     r"added|noted|reported)\b",
     re.I,
 )
-_QUOTES = "‘’“”\"'«»"
-_SAY = r"(?:said|says|added|adds|noted|notes|warned|warns|argued|predicted|explained|stated|wrote)"
-# "..., Councillor Reyes said (on Monday)" and "..., said Reyes": the source, not the claim.
-_TRAILING_ATTRIBUTION = re.compile(
-    r"\s*(?:[,;]\s*[”\"’']?|[”\"’']\s*,?)\s+(?:(?:[\w’'.-]+\s+){0,6}"
-    + _SAY
-    + r"|"
-    + _SAY
-    + r"\s+(?:the\s+[\w’'.-]+|[A-Z][^“”\"]{0,80}?))"
-    + r"(?:\s+(?:on|in|at|yesterday|today|last|this)\b[^,]{0,40})?$"
-)
 # A quotation that opens after the forecast and never closes in it.
 _OPENED_QUOTE = re.compile(r"\s[‘“][^’”]*$|'?\s+'[A-Z].*$")
-_LEADING_ATTRIBUTION = re.compile(
-    r"^(?:[A-Z][\w’'.-]*\s+){1,6}(?:said|says|added|told\s+\w+|wrote|warned)\s*[,:]\s*[“\"‘]?"
-)
-_ACCORDING_TO = re.compile(r",?\s+according to\b.*$", re.I)
 _WORD = re.compile(r"[A-Za-z][\w’'-]*")
 
 
 def ordinary_words(texts: list[str]) -> frozenset[str]:
     """Words an article writes in lower case somewhere: not names when they open a sentence."""
     return frozenset(w for t in texts for w in _WORD.findall(t) if w[:1].islower())
-
-
-def strip_cues(text: str) -> str:
-    """Remove a leading cue label ("Prediction:") and connective ("And") from a sentence."""
-    s = text.strip()
-    for pattern in (PREDICTION_CUES, OPINION_CUES):
-        m = pattern.match(s)
-        if m and m.group(0).rstrip().endswith((":", ",", "—", "-")):
-            s = s[m.end() :].strip()
-    s = _CONNECTIVES.sub("", s)
-    return s[:1].upper() + s[1:] if s else s
-
-
-def split_condition(text: str) -> tuple[str | None, str]:
-    """Return (condition, main clause) of a sentence; the condition is None if there is none."""
-    s = text.strip().rstrip(".!")
-    m = _CONDITION.match(s)
-    if m:
-        main = _CONNECTIVES.sub("", s[m.end() :])
-        return m.group(1), main[:1].upper() + main[1:]
-    m = _TRAILING_CONDITION.search(s)
-    if m:
-        return m.group(1), s[: m.start()]
-    return None, s
-
-
-def clean_claim(text: str) -> str:
-    """The forecast as a short statement: no cue label, condition or concessive tail."""
-    _, main = split_condition(strip_cues(text))
-    main = _CONCESSIVE.sub("", main).strip().rstrip(".,;:!")
-    lead = _LEADING_ATTRIBUTION.match(main)
-    if lead and len(main[lead.end() :].split()) >= 3:
-        main = main[lead.end() :]
-    for pattern in (_TRAILING_ATTRIBUTION, _ACCORDING_TO):
-        tail = pattern.search(main)
-        if tail and len(main[: tail.start()].split()) >= 3:
-            main = main[: tail.start()]
-    first = _SECOND_CLAUSE.sub("", main)
-    if first != main and _has_future(first):
-        main = first  # keep the second forecast when the first clause holds none
-    main = main.strip(_QUOTES + " ").rstrip(".,;:!")
-    return (main[:1].upper() + main[1:] + ".") if main else ""
 
 
 def _subject(prefix: str) -> tuple[str, bool] | None:
@@ -206,7 +115,7 @@ def _subject(prefix: str) -> tuple[str, bool] | None:
         head = parts[-3].strip()
         verbs = list(_FINITE_VERB.finditer(head))
         head = head[verbs[-1].end() :].strip() if verbs else head
-        head = _CONNECTIVES.sub("", head).strip(_QUOTES + " ")
+        head = CONNECTIVES.sub("", head).strip(QUOTES + " ")
         joined = f"{head} {parts[-2].strip()} {piece}"
         if head and len(joined.split()) <= _MAX_SUBJECT_WORDS:
             return joined, len(parts) == 3
@@ -218,10 +127,10 @@ def _subject(prefix: str) -> tuple[str, bool] | None:
     verbs = list(_FINITE_VERB.finditer(piece))
     if verbs:
         piece, at_start = piece[verbs[-1].end() :].strip(), False
-    stripped = _CONNECTIVES.sub("", piece)
+    stripped = CONNECTIVES.sub("", piece)
     if stripped and stripped != piece:
         piece = stripped
-    piece = _COGNITION_ING.sub("", piece).strip(_QUOTES + " ")
+    piece = _COGNITION_ING.sub("", piece).strip(QUOTES + " ")
     size = len(piece.split())
     if _MODAL_OR_QUOTE.search(piece):
         return None  # another clause or a quotation, not a subject
@@ -250,7 +159,7 @@ def _subject_case(subject: str, opens: bool, ordinary: frozenset[str]) -> str:
 
 def _trim(rest: str) -> str:
     """Cut asides from a long question body at the first clause break that leaves enough."""
-    rest = rest.strip().strip(_QUOTES).strip()
+    rest = rest.strip().strip(QUOTES).strip()
     opened = _OPENED_QUOTE.search(rest)
     if opened and len(rest[: opened.start()].split()) >= 4:
         rest = rest[: opened.start()].rstrip(" ,:")  # a caption or a new speaker's words follow
@@ -264,26 +173,6 @@ def _trim(rest: str) -> str:
     return rest
 
 
-def _future_spans(body: str) -> Iterator[tuple[int, int]]:
-    """Where future verbs start and end, in the order a question should try them."""
-    for m in _AUX_ANY.finditer(body):
-        yield m.start(), m.end()
-    for m in _IS_TO.finditer(body):
-        before = body[: m.start()].split()
-        if before and before[-1].lower() not in _AIMS:
-            yield m.start(), m.end()
-    for m in _WOULD.finditer(body):
-        if any(w.strip(",:") in _SPEECH for w in body[: m.start()].lower().split()):
-            yield m.start(), m.end()
-
-
-def _has_future(text: str) -> bool:
-    """True when a clause still holds something a question can be asked about."""
-    if next(_future_spans(text), None) is not None:
-        return True
-    return bool(_THERE_BE.search(text) or _EXPECT_NP_TO.search(text))
-
-
 def _ask(subject: str, rest: str) -> str:
     rest = _HEDGE_WORDS.sub("", " " + rest).strip()
     rest = re.sub(r"^not\s+", "", rest)  # "won't" and "will not" become the neutral question
@@ -294,10 +183,10 @@ def _ask(subject: str, rest: str) -> str:
 
 def _template(body: str, opens: bool, ordinary: frozenset[str]) -> str:
     """Questions for forecasts without a future verb: "expects X to", "X is expected"."""
-    m = _EXPECT_NP_TO.search(body)
+    m = EXPECT_NP_TO.search(body)
     if m:
         return _ask(_subject_case(m.group("np"), True, ordinary), m.group("rest"))
-    m = _THERE_BE.search(body)
+    m = THERE_BE.search(body)
     if m and len(m.group("np").split()) <= _MAX_SUBJECT_WORDS:
         np = m.group("np").strip()
         verbs = list(_FINITE_VERB.finditer(np))
@@ -327,9 +216,9 @@ def to_question(
     `ordinary` are words the article writes in lower case (a capitalised one opening the sentence
     is then not a name); `speaker` replaces a quoted "I" so the question says who made the claim.
     """
-    body = claim.strip().rstrip(".!?").strip(_QUOTES + " ")
+    body = claim.strip().rstrip(".!?").strip(QUOTES + " ")
     question = ""
-    for start, end in _future_spans(body):
+    for start, end in future_spans(body):
         found = _subject(body[:start]) if start else None
         if found is None:
             continue
@@ -346,7 +235,7 @@ def to_question(
         cut = _ASIDE.search(body) if len(body) > _COMFORTABLE else None
         if cut and len(body[: cut.start()].split()) >= 8:
             short = body[: cut.start()]
-        question = f"Will this turn out to be true: “{short.strip(_QUOTES + ' ')}”?"
+        question = f"Will this turn out to be true: “{short.strip(QUOTES + ' ')}”?"
     if condition:
         cond = condition[:1].lower() + condition[1:] if not condition[:2].isupper() else condition
         question = f"{cond[:1].upper() + cond[1:]}, {question[:1].lower() + question[1:]}"
