@@ -193,6 +193,10 @@ async def run(args: argparse.Namespace, origin: str) -> dict[str, Any]:
     seen: set[str] = set()
     first: list[float] = []
     repeat: list[float] = []
+    by_decile: list[list[float]] = [[] for _ in range(10)]
+    for n, c in enumerate(convs):
+        if c.answers:
+            by_decile[n * 10 // len(convs)].append(c.answers[0][0] - c.started)
     for url, c in zip(events, convs, strict=True):
         if c.answers:
             (repeat if url in seen else first).append(c.answers[0][0] - c.started)
@@ -207,6 +211,7 @@ async def run(args: argparse.Namespace, origin: str) -> dict[str, Any]:
         "latencies": latencies,
         "first": sorted(first),
         "repeat": sorted(repeat),
+        "by_decile": by_decile,
         "kinds": kinds,
         "analyses": analyses,
         "cache_hits": cached,
@@ -257,6 +262,21 @@ def main() -> int:
         f"event -> answer       median {statistics.median(lat) * 1000:.0f} ms, "
         f"p95 {lat[int(0.95 * (len(lat) - 1))] * 1000:.0f} ms, max {lat[-1] * 1000:.0f} ms"
     )
+    for name in ("first", "repeat"):
+        part = result[name]
+        if part:
+            print(
+                f"  {name + ' share of a URL':<20} median {statistics.median(part) * 1000:.0f} ms, "
+                f"p95 {part[int(0.95 * (len(part) - 1))] * 1000:.0f} ms ({len(part)} events)"
+            )
+    for decile, part in enumerate(result["by_decile"]):
+        if part:
+            part = sorted(part)
+            p95 = part[int(0.95 * (len(part) - 1))]
+            print(
+                f"  events {decile * 10:>2}-{decile * 10 + 10:<3}%      median "
+                f"{statistics.median(part) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms"
+            )
     print(
         f"sustained             {result['events'] / result['elapsed_s']:.0f} events/s "
         f"({result['elapsed_s']:.1f} s)"
