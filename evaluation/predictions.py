@@ -21,12 +21,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.analysis.labels import label_sentences
-from bot.analysis.predictions import find_predictions
+from bot.analysis.predictions import UNATTRIBUTED, find_predictions
 from bot.analysis.sentences import segment
 from bot.models import Article, Block
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "future-statements-dev.json"
 MIN_OVERLAP = 0.4
+_SOURCE_STOP = frozenset(
+    ["the", "and", "for", "from", "with", "said", "says", "report", "study", "officials"]
+)
 _WORD = re.compile(r"\w+")
 # The baseline the issue names: any modal verb marks a sentence as a forecast.
 MODAL_BASELINE = re.compile(r"\b(?:will|would|could|may|might|shall|should|can|must)\b", re.I)
@@ -52,18 +55,31 @@ def article_of(text: str) -> Article:
     return Article(title="", blocks=blocks)
 
 
-def gold_sentences(sentences: Sequence[str], statements: Sequence[dict[str, object]]) -> set[int]:
-    """Indices of the sentences the annotated statements align to."""
+def gold_predictors(
+    sentences: Sequence[str], statements: Sequence[dict[str, object]]
+) -> dict[int, list[str]]:
+    """The sentences the annotated statements align to, each with the statements' predictors."""
     sets = [words(s) for s in sentences]
-    gold: set[int] = set()
+    gold: dict[int, list[str]] = {}
     for st in statements:
         query = words(f"{st.get('Modality Evidence') or ''} {st.get('Predicted Attribute') or ''}")
         if not query or not sets:
             continue
         best = max(range(len(sets)), key=lambda k: len(query & sets[k]))
         if len(query & sets[best]) / len(query) >= MIN_OVERLAP:
-            gold.add(best)
+            gold.setdefault(best, []).append(str(st.get("Predictor") or ""))
     return gold
+
+
+def gold_sentences(sentences: Sequence[str], statements: Sequence[dict[str, object]]) -> set[int]:
+    """Indices of the sentences the annotated statements align to."""
+    return set(gold_predictors(sentences, statements))
+
+
+def same_source(by: str, predictors: Sequence[str]) -> bool:
+    """True when our `by` shares a content word with an annotated predictor ("the NHC" ~ "NHC")."""
+    ours = {w for w in words(by) if len(w) > 2 and w not in _SOURCE_STOP}
+    return any(ours & words(p) for p in predictors)
 
 
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -86,6 +102,7 @@ def main(argv: Sequence[str] = ()) -> int:
     paragraphs = [0, 0, 0]
     author = 0
     cueless = 0
+    sources = [0, 0, 0, 0]  # found gold sentences: right source, other source, author, unattributed
     for item in data:
         lines = [line.strip() for line in item["original_text"].splitlines() if line.strip()]
         gold_lines = gold_sentences(lines, item["extracted"])
@@ -96,11 +113,16 @@ def main(argv: Sequence[str] = ()) -> int:
         article = article_of(item["original_text"])
         sentences = segment(article)
         texts = [s.text for s in sentences]
-        gold = gold_sentences(texts, item["extracted"])
+        predictors = gold_predictors(texts, item["extracted"])
+        gold = set(predictors)
         cueless += sum(1 for i in gold if not ANY_FUTURE_CUE.search(texts[i]))
         labelled = label_sentences(article, sentences, scorer.subjectivity(texts), scorer.threshold)
         found = find_predictions(article, labelled)
         author += sum(1 for p in found if p.by == "author")
+        for p in found:
+            if p.i in gold:
+                kind = {"author": 2, UNATTRIBUTED: 3}.get(p.by)
+                sources[kind if kind else (0 if same_source(p.by, predictors[p.i]) else 1)] += 1
         for counts, predicted in (
             (ours, {p.i for p in found}),
             (base, {i for i, t in enumerate(texts) if MODAL_BASELINE.search(t)}),
@@ -118,6 +140,11 @@ def main(argv: Sequence[str] = ()) -> int:
         r, p, f = prf(tp, fp, fn)
         print(f"{name:24s} recall {r:.3f}  precision {p:.3f}  F1 {f:.3f}  (predicted {tp + fp})")
     print(f"of which labelled the author's own: {author}")
+    right, other, own, none = sources
+    print(
+        f"`by` on found gold sentences: names the annotated predictor {right}, another source "
+        f"{other}, author {own}, unattributed {none}"
+    )
     print(
         f"gold sentences with no future cue at all: {cueless} of {gold_n}; recall ceiling of any "
         f"finder of forward-looking sentences: {1 - cueless / max(gold_n, 1):.3f}"

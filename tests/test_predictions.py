@@ -131,3 +131,13 @@ def test_noun_will_refusals_and_wishes_are_not_forecasts() -> None:
         "Crews worked as fast as possible after the storm hit.",
     )
     assert found == []
+
+
+def test_group_sources_keep_their_organisation_but_not_a_verb() -> None:
+    """ "Acme executives said" credits "Acme executives"; "began to fade, officials say" credits
+    "officials", not "fade officials"."""
+    found = predict(
+        "Acme executives said the new phone will ship in May.",
+        "The storm began to fade, officials say, but the flooding will last for days.",
+    )
+    assert [p.by for p in found] == ["Acme executives", "officials"]

@@ -130,8 +130,8 @@ def find_attribution(text: str, known: Sequence[str] = ()) -> Attribution | None
                 owner = resolve(tokens[start - 1].lower(), known, pronoun=True)
                 return Attribution(owner or prev, evidence, pronoun=owner is not None)
             words = [tokens[start]]
-            if start >= 1 and tokens[start - 1].lower() not in _DETERMINERS | {"and", "but"}:
-                words.insert(0, tokens[start - 1])
+            if start >= 1 and _is_name(tokens[start - 1]):
+                words.insert(0, tokens[start - 1])  # "Google executives", not "dissipate officials"
             return Attribution(" ".join(words), evidence)
         before = text[: spans[k].start()].rstrip()
         if before.endswith((",", "”", '"')) and k + 1 < len(tokens):

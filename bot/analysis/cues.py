@@ -42,7 +42,9 @@ GENERIC_SOURCES = words(
     officials official police spokesman spokeswoman spokesperson authorities analysts experts
     critics researchers scientists witnesses residents sources prosecutors investigators
     statement report study survey ministry department agency company government court judge
-    lawyers lawyer attorney attorneys observers economists diplomats aides
+    lawyers lawyer attorney attorneys observers economists diplomats aides executives forecasters
+    meteorologists organisers organizers doctors engineers negotiators lawmakers legislators
+    regulators activists campaigners protesters organisation organization commission
     """
 )
 AUXILIARIES = words(
