@@ -141,3 +141,13 @@ def test_group_sources_keep_their_organisation_but_not_a_verb() -> None:
         "The storm began to fade, officials say, but the flooding will last for days.",
     )
     assert [p.by for p in found] == ["Acme executives", "officials"]
+
+
+def test_the_title_refers_back_to_the_named_official() -> None:
+    """ "The mayor added that ..." is credited to the mayor named earlier."""
+    found = predict(
+        "Mayor Ana Ortiz said the vote was close. "
+        "The mayor added that a reduced fare would remain for students."
+    )
+    assert found[0].by == "Mayor Ana Ortiz"
+    assert found[0].question == "Will a reduced fare remain for students?"
