@@ -128,8 +128,8 @@ def find_attribution(text: str, known: Sequence[str] = ()) -> Attribution | None
             return Attribution(resolve(prev, known, pronoun=True), evidence, pronoun=True)
         if prev in TITLE_WORDS and start >= 1 and tokens[start - 1].lower() == "the":
             # "The mayor added" is the mayor named earlier ("Mayor Tom Becker").
-            named = [k for k in known if prev in k.lower().split()]
-            return Attribution(named[-1] if named else f"the {prev}", evidence)
+            titled = [k for k in known if prev in k.lower().split()]
+            return Attribution(titled[-1] if titled else f"the {prev}", evidence)
         if prev in GENERIC_SOURCES:
             if start >= 1 and tokens[start - 1].lower() in POSSESSIVES:
                 owner = resolve(tokens[start - 1].lower(), known, pronoun=True)
