@@ -223,7 +223,8 @@ class Core:
         where = (msg.platform, msg.channel_id, url)
         window = timedelta(seconds=self.channels.repeat_window_s)
         # Someone asking explicitly gets the card again (from the cache); shares get a pointer.
-        if window and not explicit and await self._point_to_earlier(msg, conv, where, window):
+        pointers = bool(window) and not explicit
+        if pointers and await self._point_to_earlier(msg, conv, where, window, database=False):
             return Outcome(url, "pointer")
         running = self._answering.get(where)
         if running is not None:
@@ -234,10 +235,14 @@ class Core:
             if error is not None and (explicit or error == str(Busy())):
                 await self._say(conv, error)
             return Outcome(url, "busy" if error == str(Busy()) else "error")
+        # Claimed with no await since the checks above, so one handler answers each link.
         future: asyncio.Future[tuple[bool, str | None]] = asyncio.get_running_loop().create_future()
         self._answering[where] = future
         result: tuple[bool, str | None] = (False, OOPS)
         try:
+            if pointers and await self._point_to_earlier(msg, conv, where, window):
+                result = (True, None)
+                return Outcome(url, "pointer")
             outcome, result = await self._answer_fresh(msg, conv, config, url, explicit)
             return outcome
         finally:
@@ -250,11 +255,15 @@ class Core:
         conv: Conversation,
         where: tuple[str, str, str],
         window: timedelta,
+        *,
+        database: bool = True,
     ) -> bool:
         known = self._refs.get(where)
         now = self.clock()
         if known is not None and now - known[0] <= window:
             shared_at, ref = known[0], known[1]
+        elif not database:
+            return False
         else:
             share = await self.store.find_recent_share(
                 msg.platform, msg.channel_id, where[2], window
