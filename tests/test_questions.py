@@ -200,3 +200,15 @@ def test_the_only_forecast_clause_is_kept_and_dates_are_not_modals() -> None:
     assert to_question("Those voting on May 7 will decide the next government.") == (
         "Will those voting on May 7 decide the next government?"
     )
+
+
+def test_trailing_vowed_or_told_and_empty_questions() -> None:
+    """'," vowed protester Jo Bell' and ', he told Radio Sur during ...' are dropped; "what his
+    duties will be" gives no "Will his duties be?"."""
+    assert clean_claim('"We will carry on," vowed protester Jo Bell, who was there.') == (
+        "We will carry on."
+    )
+    assert clean_claim('"It will be a chance," Ruiz told Ana Lima during an interview.') == (
+        "It will be a chance."
+    )
+    assert not to_question("It is unknown what his duties will be.").startswith("Will his")

@@ -61,15 +61,18 @@ THERE_BE = re.compile(
 )
 _AIMS = words("aim goal plan idea purpose task job objective intention hope point priority")
 QUOTES = "‘’“”\"'«»"
-_SAY = r"(?:said|says|added|adds|noted|notes|warned|warns|argued|predicted|explained|stated|wrote)"
+_SAY = (
+    r"(?:said|says|added|adds|noted|notes|warned|warns|argued|predicted|explained|stated|wrote|"
+    r"vowed|insisted|claimed|promised|urged|told\s+[^,.;“”\"]{1,60}?)"
+)
 # "..., Councillor Reyes said (on Monday)" and "..., said Reyes": the source, not the claim.
 _TRAILING_ATTRIBUTION = re.compile(
     r"\s*(?:[,;]\s*[”\"’']?|[”\"’']\s*,?)\s+(?:(?:[\w’'.-]+\s+){0,6}"
     + _SAY
     + r"|"
     + _SAY
-    + r"\s+(?:the\s+[\w’'.-]+|[A-Z][^“”\"]{0,80}?))"
-    + r"(?:\s+(?:on|in|at|yesterday|today|last|this)\b[^,]{0,40})?$"
+    + r"\s+(?:the\s+[\w’'.-]+|(?:[a-z]+\s+){0,3}[A-Z][^“”\"]{0,80}?))"
+    + r"(?:\s+(?:on|in|at|during|yesterday|today|last|this)\b[^,]{0,60})?$"
 )
 _LEADING_ATTRIBUTION = re.compile(
     r"^(?:[A-Z][\w’'.-]*\s+){1,6}(?:said|says|added|told\s+\w+|wrote|warned)\s*[,:]\s*[“\"‘]?"

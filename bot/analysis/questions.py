@@ -41,7 +41,7 @@ _LEADING_ADVERB = re.compile(r"^(?:also|still|now|then|indeed)\s+", re.I)
 # Where a clause starts: the subject of the forecast is the last piece before the future verb.
 _CLAUSE_BREAK = re.compile(
     r"([,;:—–]\s+|\s-\s|\b(?:that|and|but|because|as|while|if|when|which|who|so|whether|where|"
-    r"although|though|since|until|unless)\s+)",
+    r"although|though|since|until|unless|what|how|why)\s+)",
     re.I,
 )
 _RELATIVE = words("who which")
@@ -56,7 +56,10 @@ _COGNITION_ING = re.compile(
     r"fearing|betting|insisting|suggesting|noting)\s+(?:that\s+)?",
     re.I,
 )
-_DANGLING = words("of to for with about from by in on at no the a an his her their its any new")
+_DANGLING = words(
+    "of to for with about from by in on at no the a an his her their its any new and or but nor "
+    "never not ever also still"
+)
 _MODAL_OR_QUOTE = re.compile(
     r"\b(?:will|would|could|should|can|may|might|must|shall)\b|[“”\"‘]|\s'|'\s|^'"
 )  # case-sensitive: "on May 7" is a date
@@ -178,7 +181,9 @@ def _ask(subject: str, rest: str) -> str:
     rest = re.sub(r"^not\s+", "", rest)  # "won't" and "will not" become the neutral question
     rest = re.sub(r"^never\s+", "ever ", rest)
     rest = _trim(_REST_SECOND.sub("", _LEADING_ADVERB.sub("", rest)))
-    return f"Will {subject} {rest}?" if rest else ""
+    if not rest or rest.lower() in ("be", "have", "do"):
+        return ""  # "what his duties will be" asks nothing
+    return f"Will {subject} {rest}?"
 
 
 def _template(body: str, opens: bool, ordinary: frozenset[str]) -> str:
