@@ -357,3 +357,17 @@ async def test_explicit_request_for_a_shared_link_gets_the_card_again(tmp_path: 
         await core.handle_message(message(A), conv)
         await core.summarize(message(A, trigger="command"), conv)
         assert conv.kinds == ["card", "card"] and fetcher.calls == [A]
+
+
+async def test_cards_carry_no_pings_and_no_links_the_article_lacks(tmp_path: Path) -> None:
+    """An article whose text says @everyone and <!channel> yields a card that pings nobody."""
+    text = article_text(1, "Read this @everyone <!channel>").replace(
+        "Officials said", "Officials (<@U123>) said", 1
+    )
+    async with wired_core(tmp_path, {A: text}) as (core, _, _):
+        conv = RecordingConversation()
+        await core.handle_message(message(A), conv)
+        posted = conv.posted[0].text + conv.posted[0].reply.fallback
+        for ping in ("@everyone", "<!channel>", "<@U123>"):
+            assert ping not in posted
+        assert "http" not in posted.replace(A, "")
