@@ -151,3 +151,15 @@ def test_the_title_refers_back_to_the_named_official() -> None:
     )
     assert found[0].by == "Mayor Ana Ortiz"
     assert found[0].question == "Will a reduced fare remain for students?"
+
+
+def test_going_to_with_negation_or_adverbs_is_future_but_travel_is_not() -> None:
+    """ "is not going to stop" and "is quietly going to try" are forecasts; "going to the polls"
+    is not."""
+    found = predict(
+        "The wars are not going to stop.",
+        "The union is quietly going to try again in spring.",
+        "Voters are going to the polls in droves.",
+    )
+    questions = [p.question for p in found]
+    assert questions == ["Will the wars stop?", "Will the union try again in spring?"]

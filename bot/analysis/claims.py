@@ -6,7 +6,7 @@ import logging
 import re
 from collections.abc import Iterator
 
-from bot.analysis.cues import ATTRIBUTION_VERBS, OPINION_CUES, PREDICTION_CUES, words
+from bot.analysis.cues import ATTRIBUTION_VERBS, GOING_TO, OPINION_CUES, PREDICTION_CUES, words
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ _INTENT_TO = (
     r"promises?|promised|threatens?|threatened|seeks?|expects?"
 )
 _AUX = (
-    r"will not|won['’]t|will|shall|['’]ll|(?:is|are|am) (?:not )?going to|"
+    r"will not|won['’]t|will|shall|['’]ll|" + GOING_TO + r"|"
     r"(?:is|are|was|were) (?:not |un)?(?:" + _TO_FORMS + r") to|"
     r"(?:" + _INTENT_TO + r") to|could|may|might"
 )

@@ -128,10 +128,15 @@ COUNTERFACTUAL = re.compile(
 )
 
 # Future reference: strong markers make a forecast; weak modals only speculation.
+# "is going to" + a verb, also negated or with adverbs; not "is going to the polls".
+GOING_TO = (
+    r"(?:is|are|am|isn['’]t|aren['’]t|['’]s|['’]re)(?: not)?(?: \w+ly){0,2}(?: and \w+ly)? going to"
+    r"(?! the\b| a\b| an\b| his\b| her\b| their\b| its\b| our\b| my\b)"
+)
 # "will" as a noun ("the will of the people", "free will") is not future reference.
 _NOUN_WILL = r"(?<!the )(?<!free )(?<!good )(?<!political )(?<!own )(?<!ill )will(?! of\b)"
 FUTURE = re.compile(
-    r"\b(?:" + _NOUN_WILL + r"|won['’]t|shall|is going to|are going to|gonna|"
+    r"\b(?:" + _NOUN_WILL + r"|won['’]t|shall|" + GOING_TO + r"|gonna|"
     r"is (?:un)?likely to|are (?:un)?likely to|(?:is|are|was|were) expected to|"
     r"(?:is|are) set to|(?:is|are) poised to|"
     r"(?:is|are) bound to|(?:is|are) due to|(?:is|are) about to|(?:is|are) projected to|"

@@ -6,7 +6,7 @@ import logging
 import re
 from collections.abc import Sequence
 
-from bot.analysis.cues import SPECULATION
+from bot.analysis.cues import GOING_TO, SPECULATION
 from bot.analysis.questions import (
     clean_claim,
     ordinary_words,
@@ -33,7 +33,9 @@ _FORECAST_WORDS = re.compile(
     r"(?:is|are) due to (?!the\b|a\b|an\b|his\b|her\b|their\b|its\b)\w+|"
     r"next (?:year|month|week|season)|by 20\d\d|upcoming|chance|possib\w*|\w+['’]ll|"
     r"threaten\w*|vow\w*|warns?|warned|promis\w*|pledg\w*|hopes? to|aims? to|intends? to|"
-    r"seeks? to|potential\w*|future|soon|planning (?:to|on)|hoping to|intended to)\b",
+    r"seeks? to|potential\w*|future|soon|planning (?:to|on)|hoping to|intended to|"
+    + GOING_TO
+    + r")\b",
 )
 # Uses of those words that look back or describe, not forward: "as soon as", "as fast as possible".
 _NOT_FORWARD = re.compile(
