@@ -212,3 +212,25 @@ def test_trailing_vowed_or_told_and_empty_questions() -> None:
         "It will be a chance."
     )
     assert not to_question("It is unknown what his duties will be.").startswith("Will his")
+
+
+def test_subjects_across_whose_and_coordination() -> None:
+    """ "people whose rights were violated" and "lives and economies" are whole subjects; "Sales
+    are up and prices will" asks about prices."""
+    context = "young people protested"
+    assert ask("Young people whose rights were violated will be silent no more.", context) == (
+        "Will young people whose rights were violated be silent no more?"
+    )
+    assert to_question("The US and Britain will withdraw by May.") == (
+        "Will the US and Britain withdraw by May?"
+    )
+    assert to_question("Sales are up and prices will fall.") == "Will prices fall?"
+
+
+def test_verb_phrases_and_comma_subjects_are_not_asked_about() -> None:
+    """A subject that is a verb phrase, or a long one closed by a comma, gives the quoted form."""
+    for claim in (
+        "The few that do indeed make the grade will then embark on a journey.",
+        "Those who complete the training, will have excellent prospects.",
+    ):
+        assert to_question(claim).startswith("Will this turn out to be true")

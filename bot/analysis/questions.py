@@ -41,10 +41,13 @@ _LEADING_ADVERB = re.compile(r"^(?:also|still|now|then|indeed)\s+", re.I)
 # Where a clause starts: the subject of the forecast is the last piece before the future verb.
 _CLAUSE_BREAK = re.compile(
     r"([,;:—–]\s+|\s-\s|\b(?:that|and|but|because|as|while|if|when|which|who|so|whether|where|"
-    r"although|though|since|until|unless|what|how|why)\s+)",
+    r"although|though|since|until|unless|what|how|why|whose)\s+)",
     re.I,
 )
-_RELATIVE = words("who which")
+_RELATIVE = words("who which whose")
+_COORDINATORS = words("and or")
+_DASH_ASIDE = re.compile(r"\s[-–—]\s[^-–—]{1,80}?\s?[-–—]\s*$")
+_AUXILIARY = words("is are was were am has have had do does did")
 # A past verb with its object inside a would-be subject: "dancers won a case against ...".
 _CLAUSE_VERB = re.compile(
     r"\b(?:won|lost|said|told|made|took|went|came|held|met|left|sent|began|fell|rose|had|was|"
@@ -105,23 +108,41 @@ def ordinary_words(texts: list[str]) -> frozenset[str]:
     return frozenset(w for t in texts for w in _WORD.findall(t) if w[:1].islower())
 
 
+def _joined(parts: list[str]) -> tuple[str, bool] | None:
+    """Join a relative clause or a coordinated noun to the noun before it, when that is a noun."""
+    sep = parts[-2].strip().lower()
+    piece = parts[-1].strip()
+    head = parts[-3].strip()
+    verbs = list(_FINITE_VERB.finditer(head))
+    if sep in _COORDINATORS:
+        if verbs or _CLAUSE_VERB.search(head) or len(head.split()) > 6:
+            return None  # "sales are up and prices will": two clauses, not one subject
+    elif verbs:
+        head = head[verbs[-1].end() :].strip()
+    head = CONNECTIVES.sub("", head).strip(QUOTES + " ")
+    joined = f"{head} {sep} {piece}"
+    if head and piece and len(joined.split()) <= _MAX_SUBJECT_WORDS:
+        return joined, len(parts) == 3
+    return None
+
+
 def _subject(prefix: str) -> tuple[str, bool] | None:
     """The subject of the future verb and whether it opens the sentence; None when unclear."""
     if prefix.rstrip().endswith(","):
-        prefix = _PARENTHETICAL.sub("", prefix.rstrip()[:-1])  # "Wright, who had ..., will"
+        cut = _PARENTHETICAL.sub("", prefix.rstrip()[:-1])  # "Wright, who had ..., will"
+        if cut == prefix.rstrip()[:-1]:
+            return None  # "those who complete the training, will": too long to ask about
+        prefix = cut
+    prefix = _DASH_ASIDE.sub("", prefix)  # "a conflict - 3,500 dead last year - is going to"
     # Keep a space at the end so a prefix ending in "and" or "that" ends in an empty clause.
     parts = _CLAUSE_BREAK.split(prefix.lstrip().rstrip(", ") + " ")
     piece = parts[-1].strip()
     at_start = len(parts) == 1
-    if len(parts) >= 3 and parts[-2].strip().lower() in _RELATIVE and piece:
-        # "one in five divorcees who stop work will": the antecedent belongs to the subject.
-        head = parts[-3].strip()
-        verbs = list(_FINITE_VERB.finditer(head))
-        head = head[verbs[-1].end() :].strip() if verbs else head
-        head = CONNECTIVES.sub("", head).strip(QUOTES + " ")
-        joined = f"{head} {parts[-2].strip()} {piece}"
-        if head and len(joined.split()) <= _MAX_SUBJECT_WORDS:
-            return joined, len(parts) == 3
+    if len(parts) >= 3 and parts[-2].strip().lower() in _RELATIVE | _COORDINATORS and piece:
+        # "divorcees who stop work will", "the US and Britain will": one subject.
+        joined = _joined(parts)
+        if joined:
+            return joined
     tokens = piece.split()
     if not tokens:
         return None
@@ -129,7 +150,13 @@ def _subject(prefix: str) -> tuple[str, bool] | None:
         return tokens[-1], at_start and len(tokens) == 1
     verbs = list(_FINITE_VERB.finditer(piece))
     if verbs:
-        piece, at_start = piece[verbs[-1].end() :].strip(), False
+        after = piece[verbs[-1].end() :].strip()
+        nxt = after.split(" ", 1)[0]
+        if verbs[-1].group(0).lower() in _AUXILIARY and not (
+            nxt[:1].isupper() or nxt.lower() in _LOWER_FIRST
+        ):
+            return None  # "whose rights have been violated will": a verb phrase, no subject
+        piece, at_start = after, False
     stripped = CONNECTIVES.sub("", piece)
     if stripped and stripped != piece:
         piece = stripped
