@@ -163,3 +163,8 @@ def test_going_to_with_negation_or_adverbs_is_future_but_travel_is_not() -> None
     )
     questions = [p.question for p in found]
     assert questions == ["Will the wars stop?", "Will the union try again in spring?"]
+
+
+def test_reader_asides_are_not_forecasts() -> None:
+    """ "As anyone who has shopped lately will know, ..." is an aside, not a forecast."""
+    assert predict("As anyone who has shopped lately will know, prices are up.") == []

@@ -234,3 +234,10 @@ def test_verb_phrases_and_comma_subjects_are_not_asked_about() -> None:
         "Those who complete the training, will have excellent prospects.",
     ):
         assert to_question(claim).startswith("Will this turn out to be true")
+
+
+def test_there_are_people_who_will() -> None:
+    """ "There are millions more who will not finish school" asks about the millions."""
+    assert to_question("There are millions more who will not finish school.") == (
+        "Will millions more finish school?"
+    )

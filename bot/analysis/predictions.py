@@ -45,6 +45,11 @@ _NOT_FORWARD = re.compile(
     r"elaborate|speculate|discuss|give|provide|explain|specify|name|get|find|stop|believe)|"
     r"would (?:like|love|prefer|rather|say|have liked|be happy)|is to blame|are to blame)\b"
 )
+_READER_WILL = re.compile(
+    r"\bas (?:any|anyone|everyone|most|many|every)\b[^,]{0,60}\bwill (?:know|tell you|agree|attest|"
+    r"remember|recall|understand|notice|confirm)\b",
+    re.I,
+)
 # Capitalised at the start of a statement these are names or months, not modals.
 _NAME_OPENERS = frozenset({"Will", "May", "Promise", "Hope", "Chance"})
 # Speculation a news report makes in its own words ("the death toll may rise").
@@ -72,6 +77,8 @@ def is_forecast(item: LabelledSentence) -> bool:
     text = item.sentence.text
     if text.rstrip(" ”\"’')").endswith("?"):
         return False
+    if _READER_WILL.search(text):
+        return False  # "as anyone who has shopped lately will know": an aside, no forecast
     if item.label == "prediction":
         return True
     if item.label != "reported":

@@ -46,6 +46,7 @@ _CLAUSE_BREAK = re.compile(
 )
 _RELATIVE = words("who which whose")
 _COORDINATORS = words("and or")
+_THERE_ARE_WHO = re.compile(r"^there (?:are|is|will be) (.+?) (?:who|that|which)$", re.I)
 _DASH_ASIDE = re.compile(r"\s[-–—]\s[^-–—]{1,80}?\s?[-–—]\s*$")
 _AUXILIARY = words("is are was were am has have had do does did")
 # A past verb with its object inside a would-be subject: "dancers won a case against ...".
@@ -133,6 +134,9 @@ def _subject(prefix: str) -> tuple[str, bool] | None:
         if cut == prefix.rstrip()[:-1]:
             return None  # "those who complete the training, will": too long to ask about
         prefix = cut
+    there = _THERE_ARE_WHO.match(prefix.strip())
+    if there and len(there.group(1).split()) <= _MAX_SUBJECT_WORDS:
+        return there.group(1), True  # "There are millions more who will": the millions
     prefix = _DASH_ASIDE.sub("", prefix)  # "a conflict - 3,500 dead last year - is going to"
     # Keep a space at the end so a prefix ending in "and" or "that" ends in an empty clause.
     parts = _CLAUSE_BREAK.split(prefix.lstrip().rstrip(", ") + " ")
