@@ -168,3 +168,9 @@ def test_going_to_with_negation_or_adverbs_is_future_but_travel_is_not() -> None
 def test_reader_asides_are_not_forecasts() -> None:
     """ "As anyone who has shopped lately will know, ..." is an aside, not a forecast."""
     assert predict("As anyone who has shopped lately will know, prices are up.") == []
+
+
+def test_sentence_final_period_is_not_part_of_the_source() -> None:
+    """'..., said Ms Franov.' credits "Ms Franov" without the period."""
+    found = predict("“The kits will sell out by June,” said Ms Franov.")
+    assert found[0].by == "Ms Franov"

@@ -241,3 +241,15 @@ def test_there_are_people_who_will() -> None:
     assert to_question("There are millions more who will not finish school.") == (
         "Will millions more finish school?"
     )
+
+
+def test_indirect_questions_so_far_and_adverbial_once() -> None:
+    """ "how the room will look" asks nothing; "So far" keeps "far"; "Once costly; ..." is no
+    condition; "he hopes the film will help" asks about the film."""
+    assert to_question("Users can see how the room will look.").startswith("Will this turn out")
+    assert clean_claim("So far, only Norway will vote.") == "So far, only Norway will vote."
+    condition, _ = split_condition("Once costly; now cheap, the kit will sell well.")
+    assert condition is None
+    assert to_question("He hopes the film will help the public.") == (
+        "Will the film help the public?"
+    )

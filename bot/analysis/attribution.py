@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 _TOKEN = re.compile(r"\w[\w’'.&-]*")
 _DETERMINERS = words("the a an his her their its our some many several two three")
 _LINKS = words("at of from")
+_SENTENCE_PERIOD = re.compile(r"[a-z]{3,}\.$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +120,8 @@ def find_attribution(text: str, known: Sequence[str] = ()) -> Attribution | None
         prev = tokens[start].lower() if not name and start >= 0 else ""
         if name:
             joined = _with_affiliation(tokens, start, name)
+            if _SENTENCE_PERIOD.search(joined):
+                joined = joined[:-1]  # "said Ms Franov." ends the sentence, not the name
             if joined.lower() in GENERIC_SOURCES:
                 return Attribution(joined.lower(), evidence)
             return Attribution(resolve(joined, known), evidence)
@@ -149,5 +152,8 @@ def find_attribution(text: str, known: Sequence[str] = ()) -> Attribution | None
                 else:
                     break
             if forward and any(_is_name(t) or t.lower() in GENERIC_SOURCES for t in forward):
-                return Attribution(resolve(" ".join(forward), known), evidence)
+                source = " ".join(forward)
+                if _SENTENCE_PERIOD.search(source):
+                    source = source[:-1]
+                return Attribution(resolve(source, known), evidence)
     return None

@@ -10,9 +10,12 @@ from bot.analysis.cues import ATTRIBUTION_VERBS, GOING_TO, OPINION_CUES, PREDICT
 
 log = logging.getLogger(__name__)
 
-CONNECTIVES = re.compile(r"^(?:and|but|so|yet|still|however|moreover|also|then|now)\b,?\s*", re.I)
+CONNECTIVES = re.compile(
+    r"^(?:and|but|so(?! far\b)|yet|still|however|moreover|also|then|now)\b,?\s*", re.I
+)
 _CONDITION = re.compile(
-    r"^((?:if|unless|once|when|whenever|until|as long as|the next time|should)\b[^,]{3,200}),\s*",
+    r"^((?:if|unless|once|when|whenever|until|as long as|the next time|should)\b"
+    r"[^,;:“”\"]{3,200}),\s*",
     re.I,
 )
 _TRAILING_CONDITION = re.compile(
@@ -63,7 +66,7 @@ _AIMS = words("aim goal plan idea purpose task job objective intention hope poin
 QUOTES = "‘’“”\"'«»"
 _SAY = (
     r"(?:said|says|added|adds|noted|notes|warned|warns|argued|predicted|explained|stated|wrote|"
-    r"vowed|insisted|claimed|promised|urged|told\s+[^,.;“”\"]{1,60}?)"
+    r"vowed|insisted|claimed|promised|urged|reports|reported|told\s+[^,.;“”\"]{1,60}?)"
 )
 # "..., Councillor Reyes said (on Monday)" and "..., said Reyes": the source, not the claim.
 _TRAILING_ATTRIBUTION = re.compile(

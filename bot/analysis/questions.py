@@ -46,6 +46,7 @@ _CLAUSE_BREAK = re.compile(
 )
 _RELATIVE = words("who which whose")
 _COORDINATORS = words("and or")
+_EMBEDDED_QUESTION = words("what how why")
 _THERE_ARE_WHO = re.compile(r"^there (?:are|is|will be) (.+?) (?:who|that|which)$", re.I)
 _DASH_ASIDE = re.compile(r"\s[-–—]\s[^-–—]{1,80}?\s?[-–—]\s*$")
 _AUXILIARY = words("is are was were am has have had do does did")
@@ -78,6 +79,7 @@ _SUBJECT_PRONOUNS = words("I we you he she it they We You He She It They")
 _FINITE_VERB = re.compile(
     r"\b(?:is|are|was|were|am|has|have|had|do|does|did|said|says|think|thinks|thought|believe|"
     r"believes|imagine|know|knew|hope|fear|suspect|guess|bet|expect|predict|doubt|wonder|found|"
+    r"knows|hopes|fears|suspects|guesses|bets|expects|predicts|doubts|wonders|"
     r"finds|shows?|showed|suggests?|suggested|warns?|warned|argues?|argued|claims?|claimed|"
     r"notes?|noted|adds?|added)\b",
     re.I,
@@ -142,6 +144,8 @@ def _subject(prefix: str) -> tuple[str, bool] | None:
     parts = _CLAUSE_BREAK.split(prefix.lstrip().rstrip(", ") + " ")
     piece = parts[-1].strip()
     at_start = len(parts) == 1
+    if len(parts) >= 2 and parts[-2].strip().lower() in _EMBEDDED_QUESTION:
+        return None  # "how a kitchen will look": an indirect question, not a claim
     if len(parts) >= 3 and parts[-2].strip().lower() in _RELATIVE | _COORDINATORS and piece:
         # "divorcees who stop work will", "the US and Britain will": one subject.
         joined = _joined(parts)
