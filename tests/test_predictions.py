@@ -174,3 +174,8 @@ def test_sentence_final_period_is_not_part_of_the_source() -> None:
     """'..., said Ms Franov.' credits "Ms Franov" without the period."""
     found = predict("“The kits will sell out by June,” said Ms Franov.")
     assert found[0].by == "Ms Franov"
+
+
+def test_ill_bet_is_a_guess_about_now() -> None:
+    """ "I’ll bet they have pens" guesses about the present; it is not a forecast to poll."""
+    assert predict("I’ll bet they have pens in the lobby.") == []

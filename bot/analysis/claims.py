@@ -74,7 +74,7 @@ _TRAILING_ATTRIBUTION = re.compile(
     + _SAY
     + r"|"
     + _SAY
-    + r"\s+(?:the\s+[\w’'.-]+|(?:[a-z]+\s+){0,3}[A-Z][^“”\"]{0,80}?))"
+    + r"\s+(?:the\s+[\w’'.-]+|(?:[a-z]+\s+){0,3}[A-Z][^“”]{0,80}?))"
     + r"(?:\s+(?:on|in|at|during|yesterday|today|last|this)\b[^,]{0,60})?$"
 )
 _LEADING_ATTRIBUTION = re.compile(
@@ -131,7 +131,7 @@ def future_spans(body: str) -> Iterator[tuple[int, int]]:
         yield m.start(), m.end()
     for m in _IS_TO.finditer(body):
         before = body[: m.start()].split()
-        if before and before[-1].lower() not in _AIMS:
+        if before and not _AIMS.intersection(w.lower() for w in before[-6:]):
             yield m.start(), m.end()
     for m in _WOULD.finditer(body):
         if any(w.strip(",:") in _SPEECH for w in body[: m.start()].lower().split()):

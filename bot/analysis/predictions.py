@@ -47,7 +47,7 @@ _NOT_FORWARD = re.compile(
 )
 _READER_WILL = re.compile(
     r"\bas (?:any|anyone|everyone|most|many|every)\b[^,]{0,60}\bwill (?:know|tell you|agree|attest|"
-    r"remember|recall|understand|notice|confirm)\b",
+    r"remember|recall|understand|notice|confirm)\b|\bI['’]ll (?:bet|wager)\b",
     re.I,
 )
 # Capitalised at the start of a statement these are names or months, not modals.

@@ -79,7 +79,9 @@ _SUBJECT_PRONOUNS = words("I we you he she it they We You He She It They")
 _FINITE_VERB = re.compile(
     r"\b(?:is|are|was|were|am|has|have|had|do|does|did|said|says|think|thinks|thought|believe|"
     r"believes|imagine|know|knew|hope|fear|suspect|guess|bet|expect|predict|doubt|wonder|found|"
-    r"knows|hopes|fears|suspects|guesses|bets|expects|predicts|doubts|wonders|"
+    r"knows|hopes|fears|suspects|guesses|bets|expects|predicts|doubts|wonders|estimated|"
+    r"estimates|announced|announces|stated|states|reported|revealed|confirmed|insisted|"
+    r"promised|speculated|"
     r"finds|shows?|showed|suggests?|suggested|warns?|warned|argues?|argued|claims?|claimed|"
     r"notes?|noted|adds?|added)\b",
     re.I,
@@ -118,7 +120,12 @@ def _joined(parts: list[str]) -> tuple[str, bool] | None:
     head = parts[-3].strip()
     verbs = list(_FINITE_VERB.finditer(head))
     if sep in _COORDINATORS:
-        if verbs or _CLAUSE_VERB.search(head) or len(head.split()) > 6:
+        if (
+            verbs
+            or _CLAUSE_VERB.search(head)
+            or len(head.split()) > 6
+            or _FINITE_VERB.search(piece)
+        ):
             return None  # "sales are up and prices will": two clauses, not one subject
     elif verbs:
         head = head[verbs[-1].end() :].strip()
@@ -172,7 +179,10 @@ def _subject(prefix: str) -> tuple[str, bool] | None:
     size = len(piece.split())
     if _MODAL_OR_QUOTE.search(piece):
         return None  # another clause or a quotation, not a subject
-    if piece.split() and piece.split()[-1].lower() in _DANGLING:
+    last = piece.split()[-1] if piece.split() else ""
+    if len(piece.split()) > 1 and last.islower() and last.endswith("ed"):
+        return None  # "Biden announced plans to": "plans" is a noun after a verb
+    if last.lower() in _DANGLING:
         return None  # "spoke of plans to": the verb is a noun here, there is no subject
     if not piece or size > _MAX_SUBJECT_WORDS or _ENDS_RELATIVE.search(piece):
         return None  # the forecast sits in a relative clause: "the man who will present"
