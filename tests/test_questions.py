@@ -256,14 +256,14 @@ def test_indirect_questions_so_far_and_adverbial_once() -> None:
 
 
 def test_lists_plans_aims_and_estimates() -> None:
-    """A place list before "were warned" is no subject, "announced plans to" has none, "the aim
-    of X is to" is no plan, and "estimated there would be" asks "Will there be"."""
+    """A place list before "were warned" is no subject, "X announced plans to" asks about X,
+    "the aim of X is to" is no plan, and "estimated there would be" asks "Will there be"."""
     claim = clean_claim(
         "People near Onslow, Roebourne and Wickham were warned the storm could cause gales."
     )
     assert to_question(claim) == "Will the storm cause gales?"
-    assert to_question("President Ana Ruiz announced plans to cut taxes by May.").startswith(
-        "Will this turn out"
+    assert to_question("President Ana Ruiz announced plans to cut taxes by May.") == (
+        "Will President Ana Ruiz cut taxes by May?"
     )
     assert to_question("The aim of these blasts is to stoke strife.").startswith(
         "Will this turn out"

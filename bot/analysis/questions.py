@@ -47,6 +47,10 @@ _CLAUSE_BREAK = re.compile(
 _RELATIVE = words("who which whose")
 _COORDINATORS = words("and or")
 _EMBEDDED_QUESTION = words("what how why")
+_ANNOUNCED = re.compile(
+    r"\s(?:announced|unveiled|outlined|revealed|confirmed|has|have|had|also)"
+    r"(?: its| their| his| her)?\s*$"
+)
 _THERE_ARE_WHO = re.compile(r"^there (?:are|is|will be) (.+?) (?:who|that|which)$", re.I)
 _DASH_ASIDE = re.compile(r"\s[-–—]\s[^-–—]{1,80}?\s?[-–—]\s*$")
 _AUXILIARY = words("is are was were am has have had do does did")
@@ -269,7 +273,10 @@ def to_question(
     body = claim.strip().rstrip(".!?").strip(QUOTES + " ")
     question = ""
     for start, end in future_spans(body):
-        found = _subject(body[:start]) if start else None
+        prefix = body[:start]
+        if body[start:end].lower().startswith("plans"):
+            prefix = _ANNOUNCED.sub(" ", prefix)  # "Ruiz announced plans to cut": Ruiz will cut
+        found = _subject(prefix) if start else None
         if found is None:
             continue
         subject = _subject_case(found[0], found[1] or condition is not None, ordinary)
