@@ -271,3 +271,13 @@ def test_lists_plans_aims_and_estimates() -> None:
     assert to_question("They estimated there would be an inch of rain.") == (
         "Will there be an inch of rain?"
     )
+
+
+def test_asides_pronoun_clauses_and_quoted_examples() -> None:
+    """ "The panel, set up by X, will" asks about the panel; "... and we will" asks about "we";
+    'will coo: "..."' drops the quoted example."""
+    assert to_question("The panel, set up by the council and Cosla, will report in May.") == (
+        "Will the panel report in May?"
+    )
+    assert to_question("Vote for us and we will cut taxes.") == "Will we cut taxes?"
+    assert to_question('Critics will coo: "What a film."') == "Will critics coo?"

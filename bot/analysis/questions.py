@@ -47,6 +47,7 @@ _CLAUSE_BREAK = re.compile(
 _RELATIVE = words("who which whose")
 _COORDINATORS = words("and or")
 _EMBEDDED_QUESTION = words("what how why")
+_COLON_QUOTE = re.compile(r"\s*:\s*[\"“‘']")
 _ANNOUNCED = re.compile(
     r"\s(?:announced|unveiled|outlined|revealed|confirmed|has|have|had|also)"
     r"(?: its| their| his| her)?\s*$"
@@ -98,7 +99,7 @@ _LOWER_FIRST = words(
 # Sentence-initial words with these endings are ordinary nouns, not names ("Ridership will").
 _COMMON_ENDINGS = (
     "ship", "tion", "sion", "ment", "ness", "ity", "ism", "ists", "ers", "ance", "ence", "ings",
-    "ies", "ants", "ents", "ures", "ages",
+    "ies", "ants", "ents", "ures", "ages", "ics", "ors",
 )  # fmt: skip
 # Asides that make a question long without changing what it asks.
 _ASIDE = re.compile(
@@ -127,10 +128,12 @@ def _joined(parts: list[str]) -> tuple[str, bool] | None:
         if (
             verbs
             or _CLAUSE_VERB.search(head)
-            or len(head.split()) > 6
+            or _CLAUSE_VERB.search(piece)
             or _FINITE_VERB.search(piece)
+            or len(head.split()) > 6
+            or piece.split()[0] in _SUBJECT_PRONOUNS
         ):
-            return None  # "sales are up and prices will": two clauses, not one subject
+            return None  # "sales are up and prices will", "... and we will": two clauses
     elif verbs:
         head = head[verbs[-1].end() :].strip()
     head = CONNECTIVES.sub("", head).strip(QUOTES + " ")
@@ -145,6 +148,11 @@ def _subject(prefix: str) -> tuple[str, bool] | None:
     if prefix.rstrip().endswith(","):
         cut = _PARENTHETICAL.sub("", prefix.rstrip()[:-1])  # "Wright, who had ..., will"
         if cut == prefix.rstrip()[:-1]:
+            # "The commission, set up by the council, will": the noun before the aside.
+            pieces = prefix.rstrip()[:-1].split(", ")
+            head = pieces[0].strip()
+            if len(pieces) >= 2 and len(head.split()) <= 6 and not _FINITE_VERB.search(head):
+                return head, True
             return None  # "those who complete the training, will": too long to ask about
         prefix = cut
     there = _THERE_ARE_WHO.match(prefix.strip())
@@ -215,6 +223,9 @@ def _trim(rest: str) -> str:
     opened = _OPENED_QUOTE.search(rest)
     if opened and len(rest[: opened.start()].split()) >= 4:
         rest = rest[: opened.start()].rstrip(" ,:")  # a caption or a new speaker's words follow
+    said = _COLON_QUOTE.search(rest)
+    if said and said.start() > 0:
+        rest = rest[: said.start()]  # 'will coo: "I'm so delighted"': the words are an example
     if sum(rest.count(q) for q in '"“”') % 2:
         rest = re.sub('["“”]', "", rest)  # a quotation cut in half reads as a stray mark
     if len(rest) <= _COMFORTABLE:
