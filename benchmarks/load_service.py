@@ -157,6 +157,7 @@ async def run(args: argparse.Namespace, origin: str) -> dict[str, Any]:
             "max_fetches": args.fetches,
             "max_analyses": 2,
             "max_events": args.max_events,
+            "analysis_pool": args.pool,
         },
     )
     rnd = random.Random(7)
@@ -228,6 +229,7 @@ def main() -> int:
     parser.add_argument("--queue", type=int, default=256, help="service.max_pending")
     parser.add_argument("--fetches", type=int, default=16, help="service.max_fetches")
     parser.add_argument("--max-events", type=int, default=512, help="service.max_events")
+    parser.add_argument("--pool", choices=["thread", "process"], default="thread")
     parser.add_argument("--min-ms", type=int, default=50)
     parser.add_argument("--max-ms", type=int, default=500)
     args = parser.parse_args()
@@ -281,7 +283,8 @@ def main() -> int:
         f"sustained             {result['events'] / result['elapsed_s']:.0f} events/s "
         f"({result['elapsed_s']:.1f} s)"
     )
-    print(f"bot peak RSS          {peak_mb:.0f} MiB")
+    workers = " (plus the analysis worker processes)" if args.pool == "process" else ""
+    print(f"bot peak RSS          {peak_mb:.0f} MiB{workers}")
     return 0 if lost == 0 else 1
 
 

@@ -6,6 +6,7 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from bot import links
 from bot.metrics import Metrics
@@ -18,6 +19,14 @@ from bot.tasks import Supervisor
 log = logging.getLogger(__name__)
 
 KEY_PREFIX = "key:"
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteAnalysis:
+    """Module-level functions for a process pool (bot.workers), instead of the local analyser."""
+
+    analyse_page: Callable[[FetchedPageLike], Analysis]
+    analyse_article: Callable[[Article], Analysis]
 
 
 class ArticleService:
@@ -35,6 +44,7 @@ class ArticleService:
         monotonic: Callable[[], float] = time.monotonic,
         recent_size: int = 256,
         recent_ttl_s: float = 3600.0,
+        remote: RemoteAnalysis | None = None,
     ) -> None:
         self.store = store
         self.fetcher = fetcher
@@ -44,6 +54,7 @@ class ArticleService:
         self.metrics = metrics
         self._monotonic = monotonic
         self._keys: dict[str, str] = {}
+        self.remote = remote
         # Recently used analyses: a popular link's next card needs no database read or decode.
         self._recent: OrderedDict[str, tuple[float, Analysis]] = OrderedDict()
         self.recent_size = recent_size
@@ -89,7 +100,10 @@ class ArticleService:
         self._keys[links.link_key(source)] = source
 
         async def work() -> Analysis:
-            analysis = await self.supervisor.run_cpu(self.analyzer.analyze, article)
+            if self.remote is not None:
+                analysis = await self.supervisor.run_cpu(self.remote.analyse_article, article)
+            else:
+                analysis = await self.supervisor.run_cpu(self.analyzer.analyze, article)
             self.metrics.analyses.inc()
             await self._save(source, analysis)
             return analysis
@@ -113,7 +127,10 @@ class ArticleService:
         async with self.supervisor.fetch_slot():
             page = await self.fetcher.fetch(url)
         started = self._monotonic()
-        analysis = await self.supervisor.run_cpu(self._analyse_page, page)
+        if self.remote is not None:
+            analysis = await self.supervisor.run_cpu(self.remote.analyse_page, page)
+        else:
+            analysis = await self.supervisor.run_cpu(self._analyse_page, page)
         self.metrics.analysis_seconds.observe(self._monotonic() - started)
         self.metrics.analyses.inc()
         await self._save(url, analysis)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot import links
-from bot.articles import ArticleService
+from bot.articles import ArticleService, RemoteAnalysis
 from bot.core_answers import OOPS, LinkAnswers, Outcome
 from bot.core_channels import ChannelDirectory
 from bot.core_polls import PollFlow
@@ -56,6 +56,7 @@ class Core:
         monotonic: Callable[[], float] = time.monotonic,
         vote_edit_delay_s: float = 0.0,
         max_events: int = 512,
+        remote: RemoteAnalysis | None = None,
     ) -> None:
         self.store = store
         self.supervisor = supervisor
@@ -77,6 +78,7 @@ class Core:
             supervisor=supervisor,
             metrics=self.metrics,
             monotonic=monotonic,
+            remote=remote,
         )
         self.answers = LinkAnswers(
             store=store,

@@ -7,15 +7,19 @@ import contextlib
 import importlib
 import importlib.metadata
 import logging
+import multiprocessing
 import os
 import signal
 import sys
 import time
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, TextIO
 
+from bot import workers
+from bot.articles import RemoteAnalysis
 from bot.core import Core
 from bot.errors import ConfigError
 from bot.metrics import Metrics
@@ -26,6 +30,7 @@ from bot.runtime_logs import configure_logging
 from bot.settings import Settings
 from bot.store import SqlStore
 from bot.tasks import Supervisor
+from bot.workers import RemoteOnly
 
 log = logging.getLogger(__name__)
 
@@ -88,10 +93,15 @@ async def build_services(
         )
         stack.push_async_callback(store.close)
         service = settings.service
+        executor, remote = _analysis_pool(settings)
+        if executor is not None:
+            stack.callback(executor.shutdown, wait=False, cancel_futures=True)
+            analyzer = analyzer or RemoteOnly()
         supervisor = Supervisor(
             max_fetches=service.max_fetches,
             max_analyses=service.max_analyses,
             max_pending=service.max_pending,
+            executor=executor,
         )
         # Pushed after the store: on exit work drains first, then the store closes.
         stack.push_async_callback(supervisor.drain, max(service.drain_s - CLOSE_RESERVE_S, 0.1))
@@ -109,8 +119,22 @@ async def build_services(
             metrics=metrics,
             vote_edit_delay_s=vote_edit_delay_s,
             max_events=service.max_events,
+            remote=remote,
         )
         yield Services(settings, store, supervisor, metrics, core)
+
+
+def _analysis_pool(settings: Settings) -> tuple[Executor | None, RemoteAnalysis | None]:
+    """A process pool and its worker functions when service.analysis_pool is "process"."""
+    if settings.service.analysis_pool != "process":
+        return None, None
+    executor = ProcessPoolExecutor(
+        max_workers=settings.service.max_analyses,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=workers.init_worker,
+        initargs=(settings.analysis.model_dump(),),
+    )
+    return executor, RemoteAnalysis(workers.analyse_page, workers.analyse_article)
 
 
 def load_adapter_module(name: str) -> ModuleType:

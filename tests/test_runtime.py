@@ -193,3 +193,26 @@ async def test_second_signal_exits_at_once(
         if proc.returncode is None:
             proc.kill()
             await proc.wait()
+
+
+async def test_process_pool_analyses_in_worker_processes(tmp_path: Path) -> None:
+    """With service.analysis_pool = process a local article is analysed in a worker process."""
+    from bot.models import IncomingMessage, User
+    from bot.runtime import build_services
+    from bot.sources import read_file
+    from bot.testing import RecordingConversation, StaticFetcher
+
+    settings = load_settings(
+        None,
+        storage={"url": f"sqlite+aiosqlite:///{tmp_path / 'p.db'}"},
+        service={"analysis_pool": "process", "max_analyses": 1},
+    )
+    fixture = Path(__file__).parent / "fixtures" / "console" / "harbour.html"
+    async with build_services(settings, fetcher=StaticFetcher({})) as services:
+        conv = RecordingConversation()
+        msg = IncomingMessage("test", "e1", "C1", "m1", User("u", "u"), str(fixture))
+        article = read_file(str(fixture))
+        outcome = await services.core.summarize_article(msg, conv, fixture.as_uri(), article)
+        assert outcome.kind == "card"
+        assert "The harbour tunnel vote was a mistake" in conv.posted[0].text
+        assert services.supervisor.stats.peak_analysing == 1
