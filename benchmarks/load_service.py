@@ -149,7 +149,7 @@ async def run(args: argparse.Namespace, origin: str) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="unspin-bench-"))
     settings = load_settings(
         None,
-        storage={"url": f"sqlite+aiosqlite:///{tmp / 'bench.db'}"},
+        storage={"url": f"sqlite+aiosqlite:///{tmp / 'bench.db'}", "pool_size": args.db_pool},
         fetch={"allow_hosts": [origin.removeprefix("http://")]},
         channels={"user_per_minute": 10**6, "channel_per_minute": 10**6},
         service={
@@ -190,6 +190,7 @@ async def run(args: argparse.Namespace, origin: str) -> dict[str, Any]:
         cached = services.metrics.cache_hits._value.get()
         analyses = services.metrics.analyses._value.get()
         peak_fetch = services.supervisor.stats.peak_fetching
+        queue_shed = services.supervisor.stats.shed
     latencies = sorted(c.answers[0][0] - c.started for c in convs if c.answers)
     seen: set[str] = set()
     first: list[float] = []
@@ -217,6 +218,7 @@ async def run(args: argparse.Namespace, origin: str) -> dict[str, Any]:
         "analyses": analyses,
         "cache_hits": cached,
         "peak_fetching": peak_fetch,
+        "queue_shed": queue_shed,
     }
 
 
@@ -228,8 +230,9 @@ def main() -> int:
     parser.add_argument("--channels", type=int, default=50)
     parser.add_argument("--queue", type=int, default=256, help="service.max_pending")
     parser.add_argument("--fetches", type=int, default=16, help="service.max_fetches")
-    parser.add_argument("--max-events", type=int, default=512, help="service.max_events")
+    parser.add_argument("--max-events", type=int, default=128, help="service.max_events")
     parser.add_argument("--pool", choices=["thread", "process"], default="thread")
+    parser.add_argument("--db-pool", type=int, default=5, help="storage.pool_size")
     parser.add_argument("--min-ms", type=int, default=50)
     parser.add_argument("--max-ms", type=int, default=500)
     args = parser.parse_args()
@@ -260,6 +263,7 @@ def main() -> int:
     print(f"analyses / cache hits {result['analyses']:.0f} / {result['cache_hits']:.0f}")
     print(f"peak fetches at once  {result['peak_fetching']} (cap {args.fetches})")
     print(f"first answers         {dict(sorted(result['kinds'].items()))}  lost: {lost}")
+    print(f"busy from a full job queue {result['queue_shed']} (the rest: too many events at once)")
     print(
         f"event -> answer       median {statistics.median(lat) * 1000:.0f} ms, "
         f"p95 {lat[int(0.95 * (len(lat) - 1))] * 1000:.0f} ms, max {lat[-1] * 1000:.0f} ms"

@@ -55,7 +55,7 @@ class Core:
         clock: Callable[[], datetime] = utcnow,
         monotonic: Callable[[], float] = time.monotonic,
         vote_edit_delay_s: float = 0.0,
-        max_events: int = 512,
+        max_events: int = 128,
         remote: RemoteAnalysis | None = None,
     ) -> None:
         self.store = store

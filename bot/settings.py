@@ -91,7 +91,7 @@ class ServiceSettings(BaseModel):
     max_fetches: int = Field(16, ge=1, le=256)
     max_analyses: int = Field(2, ge=1, le=64)
     max_pending: int = Field(256, ge=1, le=100_000)
-    max_events: int = Field(512, ge=1, le=1_000_000)
+    max_events: int = Field(128, ge=1, le=1_000_000)
     analysis_pool: Literal["thread", "process"] = "thread"
     log_format: Literal["auto", "json", "text"] = "auto"
     log_level: str = "INFO"
