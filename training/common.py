@@ -81,24 +81,22 @@ def best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
 
 
 def fit_platt(logits: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """Fit P = sigmoid(a * logit + b) by Newton's method on the log-loss (Platt targets)."""
+    """Fit P = sigmoid(a * logit + b) on the log-loss with Platt's smoothed targets."""
+    from scipy.optimize import minimize
+
     n_pos, n_neg = int(y.sum()), int(len(y) - y.sum())
     t = np.where(y == 1, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
-    a, b = 1.0, 0.0
-    for _ in range(100):
-        z = a * logits + b
-        p = 1 / (1 + np.exp(-z))
-        g = np.array([np.sum((p - t) * logits), np.sum(p - t)])
-        w = p * (1 - p)
-        h = np.array(
-            [[np.sum(w * logits * logits), np.sum(w * logits)], [np.sum(w * logits), np.sum(w)]]
-        )
-        h += 1e-9 * np.eye(2)
-        step = np.linalg.solve(h, g)
-        a, b = a - step[0], b - step[1]
-        if np.abs(step).max() < 1e-10:
-            break
-    return float(a), float(b)
+    x = np.asarray(logits, dtype=np.float64)
+
+    def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
+        z = params[0] * x + params[1]
+        # log(1 + e^z) - t * z, written to stay finite for large |z|.
+        value = float(np.sum(np.logaddexp(0.0, z) - t * z))
+        g = 1 / (1 + np.exp(-z)) - t
+        return value, np.array([np.sum(g * x), np.sum(g)])
+
+    res = minimize(loss, np.array([1.0, 0.0]), jac=True, method="L-BFGS-B")
+    return float(res.x[0]), float(res.x[1])
 
 
 def reliability(y: np.ndarray, p: np.ndarray, threshold: float, bins: int = 10) -> list[tuple]:

@@ -91,7 +91,7 @@ class Calibration:
 class EncoderModel:
     """Fine-tuned sentence encoder with a logit head, run by ONNX Runtime on int8 weights."""
 
-    def __init__(self, onnx_path: Path, tokenizer_path: Path, max_tokens: int, batch: int = 16):
+    def __init__(self, onnx_path: Path, tokenizer_path: Path, max_tokens: int, batch: int = 4):
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -99,6 +99,7 @@ class EncoderModel:
         # One thread: the bot labels many articles at once and the speed bar is per core.
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
+        # Small batches and no arena: peak memory grows with batch size, speed hardly does.
         options.enable_cpu_mem_arena = False
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self._session = ort.InferenceSession(
