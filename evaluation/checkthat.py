@@ -162,6 +162,16 @@ def main() -> None:
     if threshold != 0.5:
         report("unspin label scorer at 0.5", y, (p >= 0.5).astype(np.int64))
 
+    # The whole `unspin label` path: the same scores passed through the sentence rules.
+    from bot.analysis.labels import label_alone
+
+    labels = [label_alone(t, float(q), threshold)[0] for t, q in zip(dev_texts, p, strict=True)]
+    report(
+        "unspin label (scorer + sentence rules)",
+        y,
+        np.array([lab != "reported" for lab in labels], dtype=np.int64),
+    )
+
     tb, secs = timed(lambda: textblob_scores(dev_texts))
     report("TextBlob subjectivity >= 0.5", y, (tb >= 0.5).astype(np.int64), secs)
     start = time.perf_counter()

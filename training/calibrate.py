@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 
@@ -44,11 +45,13 @@ def main() -> None:
     """Pick the lexical weight on dev, fit Platt and the threshold, write scorer.json."""
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--lexical-weight", type=float, default=None, help="skip the search")
+    ap.add_argument("--dir", type=Path, default=MODEL_DIR, help="folder of the exported encoder")
     args = ap.parse_args()
+    model_dir: Path = args.dir
     texts, y = read_checkthat("dev")
-    enc_cfg = json.loads((MODEL_DIR / "encoder.json").read_text(encoding="utf-8"))
+    enc_cfg = json.loads((model_dir / "encoder.json").read_text(encoding="utf-8"))
     encoder = rt.EncoderModel(
-        MODEL_DIR / "encoder.onnx", MODEL_DIR / "tokenizer.json", int(enc_cfg["max_tokens"])
+        model_dir / "encoder.onnx", model_dir / "tokenizer.json", int(enc_cfg["max_tokens"])
     )
     lexical = rt.LexicalModel.from_json(
         json.loads((MODEL_DIR / rt.LEXICAL_FILE).read_text(encoding="utf-8"))
@@ -84,8 +87,8 @@ def main() -> None:
         "threshold": t,
         "dev_macro_f1": round(f, 4),
     }
-    (MODEL_DIR / rt.SCORER_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {MODEL_DIR / rt.SCORER_FILE}")
+    (model_dir / rt.SCORER_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {model_dir / rt.SCORER_FILE}")
 
 
 if __name__ == "__main__":

@@ -236,7 +236,11 @@ class _Export(nn.Module):
 
 
 def export(
-    model: Classifier, out_dir: Path, calibration: dict[str, float], meta: dict[str, object]
+    model: Classifier,
+    out_dir: Path,
+    calibration: dict[str, float],
+    meta: dict[str, object],
+    per_channel: bool = True,
 ) -> None:
     """Write encoder.onnx (int8 dynamic quantisation), tokenizer.json and encoder.json."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -259,7 +263,12 @@ def export(
         opset_version=17,
         dynamo=False,
     )
-    quantize_dynamic(str(fp32), str(out_dir / "encoder.onnx"), weight_type=QuantType.QInt8)
+    quantize_dynamic(
+        str(fp32),
+        str(out_dir / "encoder.onnx"),
+        weight_type=QuantType.QInt8,
+        per_channel=per_channel,
+    )
     fp32.unlink()
     shutil.copy(encoder_dir() / "tokenizer.json", out_dir / "tokenizer.json")
     (out_dir / "encoder.json").write_text(
@@ -286,12 +295,19 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--cv", action="store_true", help="5-fold CV on train before the final fit")
     ap.add_argument("--no-export", action="store_true")
+    ap.add_argument("--export-only", action="store_true", help="re-export the cached final.pt")
     ap.add_argument("--out", type=Path, default=MODEL_DIR)
     ap.add_argument("--cache", type=Path, default=Path("/tmp/unspin-train-cache"))
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     texts, y = read_checkthat("train")
     dev_texts, dev_y = read_checkthat("dev")
+    if args.export_only:
+        model = Classifier(encoder_dir(), args.dropout)
+        model.load_state_dict(torch.load(args.cache / "final.pt"))
+        export(model, args.out, {"a": 1.0, "b": 0.0}, {"train_args": "re-exported"})
+        print(f"re-exported {args.cache / 'final.pt'} to {args.out}")
+        return
     if args.cv:
         cross_validate(args, texts, y)
     start = start_model(args, (dev_texts, dev_y))
@@ -309,6 +325,8 @@ def main() -> None:
             )
         )
     model = soup(models) if len(models) > 1 else models[0]
+    args.cache.mkdir(parents=True, exist_ok=True)
+    torch.save(model.state_dict(), args.cache / "final.pt")
     tok = load_tokenizer(encoder_dir() / "tokenizer.json")
     dev_logit = predict(model, tok, dev_texts)
     a, b = fit_platt(dev_logit, dev_y)
