@@ -44,6 +44,8 @@ class PollSettings(BaseModel):
     options: list[str] = Field(default_factory=lambda: list(DEFAULT_POLL_OPTIONS))
     duration_h: float = Field(24.0, gt=0, le=MAX_POLL_HOURS)
     hide_results_until_close: bool = True
+    discord_native: bool = False
+    """On Discord, post Discord's own polls instead of cards with vote buttons."""
 
     @field_validator("options")
     @classmethod

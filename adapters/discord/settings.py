@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, SecretStr, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError
 
 from bot.errors import ConfigError
 from bot.settings import Settings
@@ -27,6 +27,10 @@ class DiscordAdapterSettings(BaseModel):
     gateway_url: str = DISCORD_GATEWAY
     native_polls: bool = False
     """Post polls as native Discord polls instead of embeds with vote buttons."""
+    post_interval_s: float = Field(1.0, ge=0, le=60)
+    """Least time between two posts to one channel (Discord allows 5 per 5 s per channel)."""
+    refused_rest_s: float = Field(300.0, ge=0, le=86_400)
+    """After a 403 in a channel, no post is tried there for this long (invalid-request limit)."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DiscordAdapterSettings:
@@ -37,9 +41,9 @@ class DiscordAdapterSettings(BaseModel):
             raise ConfigError("The Discord adapter needs a bot token: set UNSPIN_DISCORD__TOKEN.")
         if isinstance(raw["token"], SecretStr):
             raw["token"] = raw["token"].get_secret_value()
-        native = getattr(settings.polls, "discord_native", None)
-        if native is not None and "native_polls" not in raw:
-            raw["native_polls"] = native
+        if raw.get("native_polls") is None:
+            # UNSPIN_DISCORD__NATIVE_POLLS wins; otherwise the `polls.discord_native` setting.
+            raw["native_polls"] = settings.polls.discord_native
         try:
             return cls.model_validate(raw)
         except ValidationError as exc:
