@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from bot import links
 from bot.articles import ArticleService, RemoteAnalysis
 from bot.core_answers import OOPS, LinkAnswers, Outcome
 from bot.core_channels import ChannelDirectory
+from bot.core_jobs import Job, JobBook
 from bot.core_polls import PollFlow
 from bot.errors import UnspinError
 from bot.metrics import Metrics
@@ -23,7 +24,7 @@ from bot.models import (
     Reply,
     User,
 )
-from bot.ports import ArticleAnalyzer, BotStore, Conversation, FetchedPageLike, Fetcher
+from bot.ports import ArticleAnalyzer, BotStore, Conversation, FetchedPageLike, Fetcher, Outbox
 from bot.ratelimit import RateLimiter
 from bot.render import details, notice
 from bot.sanitize import allowed_links, defuse_mentions, links_in, sanitize_reply
@@ -69,6 +70,7 @@ class Core:
         self._warned: dict[str, float] = {}
         self.max_events = max_events
         self._active = 0
+        self.jobs = JobBook(store)
         self.channel_directory = ChannelDirectory(store, self.channels, monotonic=monotonic)
         self.articles = ArticleService(
             store=store,
@@ -141,7 +143,20 @@ class Core:
                 return [Outcome(url, "busy") for url in scan.articles]
             self._active += 1
             try:
-                return await self._handle_links(msg, conv, config, scan, explicit)
+                job = await self.jobs.claim(msg)
+                if job is None:
+                    log.info("event %s already handled (a platform retry)", msg.event_id)
+                    return []
+                try:
+                    outcomes = await self._handle_links(msg, conv, config, scan, explicit, job)
+                except BaseException as error:
+                    if not isinstance(error, Exception):  # cancelled at shutdown: resume later
+                        self.jobs.release(job)
+                        raise
+                    await self.jobs.finish(job)  # answered with OOPS below; no retry loop
+                    raise
+                await self.jobs.finish(job)
+                return outcomes
             finally:
                 self._active -= 1
         except UnspinError as error:
@@ -158,15 +173,15 @@ class Core:
         config: ChannelConfig,
         scan: links.LinkScan,
         explicit: bool,
+        job: Job,
     ) -> list[Outcome]:
-        if not await self.store.mark_event_processed(msg.platform, f"msg:{msg.event_id}"):
-            log.info("event %s already handled (a platform retry)", msg.event_id)
-            return []
         self.metrics.links_seen.inc(len(scan.articles))
-        if not await self._within_limits(msg, conv, explicit):
+        # A resumed job was admitted before the restart; limits judged it then.
+        if not job.resumed and not await self._within_limits(msg, conv, explicit):
             return [Outcome(url, "limited") for url in scan.articles]
         outcomes = [
-            await self.answers.answer(msg, conv, config, url, explicit) for url in scan.articles
+            await self.answers.answer(msg, conv, config, url, explicit, job=job)
+            for url in scan.articles
         ]
         if scan.skipped:
             n = len(scan.skipped)
@@ -205,6 +220,10 @@ class Core:
         """Answer with a card for an article the adapter read itself (a file in the console)."""
         config = await self.channel_config(msg.platform, msg.channel_id)
         return await self.answers.answer_article(msg, conv, config, source, article)
+
+    async def resume_jobs(self, outboxes: Mapping[str, Outbox]) -> int:
+        """Answer the link jobs a previous run claimed but never finished (at start-up)."""
+        return await self.jobs.resume(outboxes, self.handle_message, self.supervisor.spawn)
 
     # Analyses ----------------------------------------------------------------------------
 

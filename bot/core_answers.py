@@ -12,6 +12,7 @@ from typing import Literal
 
 from bot import links
 from bot.articles import ArticleService
+from bot.core_jobs import Job
 from bot.errors import ExtractionError, FetchError, NotHtml
 from bot.metrics import Metrics
 from bot.models import Analysis, Article, IncomingMessage, MessageRef
@@ -69,6 +70,8 @@ class LinkAnswers:
         config: ChannelConfig,
         url: str,
         explicit: bool,
+        *,
+        job: Job | None = None,
     ) -> Outcome:
         host = links.host_of(url)
         if links.domain_matches(host, config.deny_domains) or (
@@ -78,6 +81,11 @@ class LinkAnswers:
                 await self._say(conv, f"Summaries of {host} are turned off in this channel.")
             return Outcome(url, "quiet")
         where = (msg.platform, msg.channel_id, url)
+        if job is not None and job.resumed:
+            # Answered before the restart (its card was posted and stored): not again.
+            done = await self.store.find_event_share(msg.platform, msg.channel_id, url, job.key)
+            if done is not None:
+                return Outcome(url, "card")
         window = timedelta(seconds=self.repeat_window_s)
         # Someone asking explicitly gets the card again (from the cache); shares get a pointer.
         pointers = bool(window) and not explicit
@@ -100,7 +108,7 @@ class LinkAnswers:
             if pointers and await self._point_to_earlier(msg, conv, where, window):
                 result = (True, None)
                 return Outcome(url, "pointer")
-            outcome, result = await self._answer_fresh(msg, conv, config, url, explicit)
+            outcome, result = await self._answer_fresh(msg, conv, config, url, explicit, job)
             return outcome
         finally:
             self._answering.pop(where, None)
@@ -143,6 +151,7 @@ class LinkAnswers:
         config: ChannelConfig,
         url: str,
         explicit: bool,
+        job: Job | None,
     ) -> tuple[Outcome, tuple[bool, str | None]]:
         try:
             analysis = await self.articles.analysis_for_url(url)
@@ -162,7 +171,7 @@ class LinkAnswers:
             )
             await self._say(conv, text)
             return Outcome(url, "quiet"), (False, text)
-        await self._post_card(msg, conv, config, url, analysis)
+        await self._post_card(msg, conv, config, url, analysis, job)
         return Outcome(url, "card"), (True, None)
 
     async def _post_card(
@@ -172,15 +181,17 @@ class LinkAnswers:
         config: ChannelConfig,
         url: str,
         analysis: Analysis,
+        job: Job | None = None,
     ) -> MessageRef:
         key = links.link_key(url)
         article = analysis.article
         allowed = allowed_links([url, article.url, *links_in(article.text)])
         reply = sanitize_reply(card(analysis, conv.capabilities, key=key), allowed)
-        ref = await conv.reply(reply, in_thread=config.reply == "thread")
-        self._remember_ref((msg.platform, msg.channel_id, url), ref)
-        await self.store.record_share(
-            Share(
+
+        async def post_and_record() -> MessageRef:
+            ref = await conv.reply(reply, in_thread=config.reply == "thread")
+            self._remember_ref((msg.platform, msg.channel_id, url), ref)
+            share = Share(
                 platform=msg.platform,
                 channel_id=msg.channel_id,
                 url=url,
@@ -189,8 +200,11 @@ class LinkAnswers:
                 thread_id=ref.thread_id,
                 user_id=msg.author.id,
             )
-        )
-        return ref
+            await self.store.record_share(share, event_key=job.key if job else None)
+            return ref
+
+        # A stop between posting and storing the card would post it again on resume.
+        return await self.articles.supervisor.protect(post_and_record())
 
     async def answer_article(
         self,

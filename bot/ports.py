@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from bot.models import Analysis, Article, Capabilities, MessageRef, Reply
 from bot.poll_models import PollSpec, PollState
+from bot.storage.job_queries import JobClaim, PendingJob
 from bot.storage.records import ChannelConfig, Share
 
 
@@ -142,8 +143,26 @@ class BotStore(Protocol):
         """Cache an analysis JSON for a normalised URL."""
         ...
 
-    async def record_share(self, share: Share) -> None:
-        """Remember where a link was answered."""
+    async def record_share(self, share: Share, *, event_key: str | None = None) -> None:
+        """Remember where a link was answered (and for which event, when given)."""
+        ...
+
+    async def find_event_share(
+        self, platform: str, channel_id: str, url: str, event_key: str
+    ) -> Share | None:
+        """The answer an event already got for `url`, if any."""
+        ...
+
+    async def claim_job(self, platform: str, key: str, payload: Mapping[str, Any]) -> JobClaim:
+        """Claim an event together with its job: "new", "pending" (unfinished) or "done"."""
+        ...
+
+    async def finish_job(self, platform: str, key: str) -> None:
+        """Mark a claimed job answered."""
+        ...
+
+    async def pending_jobs(self) -> list[PendingJob]:
+        """Jobs claimed but never finished, oldest first."""
         ...
 
     async def find_recent_share(

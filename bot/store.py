@@ -17,10 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.poll_errors import StorageError
 from bot.poll_models import PollSpec, PollState
+from bot.storage import job_queries as jq
 from bot.storage import migrate
 from bot.storage import poll_queries as pq
-from bot.storage.batch import VoteBatcher
+from bot.storage.batch import VoteBatcher, WriteBatcher
 from bot.storage.engine import READ_ONLY, create_engine, redacted
+from bot.storage.job_queries import JobClaim, PendingJob
 from bot.storage.records import ChannelConfig, Share
 from bot.storage.tables import analyses, channel_settings, polls, processed_events, shares
 
@@ -50,6 +52,8 @@ class SqlStore:
         self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
         # Concurrent votes share a transaction: one commit (one disk flush) per batch.
         self._votes = VoteBatcher(self._write)
+        # Event claims, shares and finished jobs too: a few commits per batch, not per link.
+        self._writes = WriteBatcher(self._write)
 
     @classmethod
     async def open(
@@ -88,6 +92,7 @@ class SqlStore:
     async def close(self) -> None:
         """Finish queued votes, then close every pooled connection."""
         await self._votes.close()
+        await self._writes.close()
         await self.engine.dispose()
 
     async def __aenter__(self) -> SqlStore:
@@ -169,20 +174,16 @@ class SqlStore:
 
     # Shares --------------------------------------------------------------------------------
 
-    async def record_share(self, share: Share) -> None:
-        """Remember where a link was answered."""
-        async with self._write() as conn:
-            await conn.execute(
-                sa.insert(shares).values(
-                    platform=share.platform,
-                    channel_id=share.channel_id,
-                    url=share.url,
-                    message_id=share.message_id,
-                    thread_id=share.thread_id,
-                    user_id=share.user_id,
-                    shared_at=share.shared_at,
-                )
-            )
+    async def record_share(self, share: Share, *, event_key: str | None = None) -> None:
+        """Remember where a link was answered (and for which event, when given)."""
+        await self._writes.submit(lambda conn: jq.insert_share(conn, share, event_key))
+
+    async def find_event_share(
+        self, platform: str, channel_id: str, url: str, event_key: str
+    ) -> Share | None:
+        """The answer the event `event_key` already got for `url`, if it got one."""
+        async with self._read() as conn:
+            return await jq.event_share(conn, platform, channel_id, url, event_key)
 
     async def find_recent_share(
         self, platform: str, channel_id: str, url: str, within: timedelta
@@ -202,17 +203,7 @@ class SqlStore:
                     .limit(1)
                 )
             ).first()
-        if row is None:
-            return None
-        return Share(
-            platform=row.platform,
-            channel_id=row.channel_id,
-            url=row.url,
-            shared_at=row.shared_at,
-            message_id=row.message_id,
-            thread_id=row.thread_id,
-            user_id=row.user_id,
-        )
+        return jq.share_from_row(row) if row is not None else None
 
     # Channel settings ----------------------------------------------------------------------
 
@@ -341,8 +332,27 @@ class SqlStore:
 
     async def mark_event_processed(self, platform: str, key: str) -> bool:
         """Record a platform event id; False when it was seen before (a retry: skip it)."""
-        async with self._write() as conn:
-            return await pq.claim_event(conn, platform, key, self.now())
+        now = self.now()
+        return await self._writes.submit(lambda conn: pq.claim_event(conn, platform, key, now))
+
+    async def claim_job(self, platform: str, key: str, payload: Mapping[str, Any]) -> JobClaim:
+        """Claim an event and persist its job in one commit: "new", or what a claim left before.
+
+        "pending" means an earlier claim never finished (a crash or a stop): the job may run.
+        """
+        now = self.now()
+        return await self._writes.submit(
+            lambda conn: jq.claim_job(conn, platform, key, payload, now)
+        )
+
+    async def finish_job(self, platform: str, key: str) -> None:
+        """Mark a claimed job answered, so it is not resumed."""
+        await self._writes.submit(lambda conn: jq.finish_job(conn, platform, key))
+
+    async def pending_jobs(self) -> list[PendingJob]:
+        """Jobs claimed but never finished, oldest first (resumed at start-up)."""
+        async with self._read() as conn:
+            return await jq.pending_jobs(conn)
 
     async def prune(
         self,

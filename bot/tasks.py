@@ -108,6 +108,14 @@ class Supervisor:
         task.add_done_callback(_log_failure)
         return task
 
+    async def protect(self, coro: Coroutine[Any, Any, T]) -> T:
+        """Run `coro` to its end even if the caller is cancelled; `drain` waits for it."""
+        task = asyncio.get_running_loop().create_task(coro, name="protected")
+        self._track(task)
+        task.add_done_callback(_log_failure)
+        result: T = await asyncio.shield(task)
+        return result
+
     async def run(self, key: str, work: Callable[[], Awaitable[T]]) -> T:
         """Run `work` once per `key` in flight; every concurrent caller gets the same result."""
         job = self._jobs.get(key)

@@ -1,19 +1,22 @@
-"""Group commit for SQLite votes: concurrent votes share one transaction and one fsync."""
+"""Group commit: concurrent votes, and other small writes, share one transaction and one fsync."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.vote_queries import cast_votes
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 Begin = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
 
@@ -78,3 +81,77 @@ class VoteBatcher:
                     vote.future.set_exception(outcome)
                 else:
                     vote.future.set_result(outcome)
+
+
+Write = Callable[[AsyncConnection], Awaitable[Any]]
+
+
+@dataclass(slots=True)
+class _Queued:
+    write: Write
+    future: asyncio.Future[Any]
+
+
+class WriteBatcher:
+    """Small independent writes (event claims, shares, finished jobs) share one commit.
+
+    Each write is confirmed only after the transaction holding it commits. When a batch fails,
+    its writes are retried one per transaction, so one bad write cannot fail its neighbours.
+    """
+
+    def __init__(self, begin: Begin, *, max_batch: int = 256) -> None:
+        self._begin = begin
+        self._max_batch = max_batch
+        self._pending: list[_Queued] = []
+        self._drainer: asyncio.Task[None] | None = None
+        self.commits = 0
+
+    async def submit(self, write: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+        """Queue `write` and return its result once committed."""
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._pending.append(_Queued(write, future))
+        if self._drainer is None or self._drainer.done():
+            self._drainer = asyncio.create_task(self._drain(), name="unspin-write-batcher")
+        return await future
+
+    async def close(self) -> None:
+        """Wait until every queued write is committed or failed."""
+        if self._drainer is not None:
+            await asyncio.shield(self._drainer)
+
+    async def _drain(self) -> None:
+        while self._pending:
+            batch = self._pending[: self._max_batch]
+            del self._pending[: self._max_batch]
+            try:
+                results = await self._commit(batch)
+            except Exception as error:
+                if len(batch) == 1:
+                    _settle(batch[0].future, error)
+                    continue
+                log.warning("%d batched writes failed (%s); retrying each", len(batch), error)
+                for queued in batch:
+                    try:
+                        (result,) = await self._commit([queued])
+                    except Exception as single:
+                        _settle(queued.future, single)
+                    else:
+                        _settle(queued.future, result)
+                continue
+            for queued, result in zip(batch, results, strict=True):
+                _settle(queued.future, result)
+
+    async def _commit(self, batch: list[_Queued]) -> list[Any]:
+        async with self._begin() as conn:
+            results = [await queued.write(conn) for queued in batch]
+        self.commits += 1
+        return results
+
+
+def _settle(future: asyncio.Future[Any], outcome: Any) -> None:
+    if future.done():  # the caller gave up waiting; a committed write stays
+        return
+    if isinstance(outcome, BaseException):
+        future.set_exception(outcome)
+    else:
+        future.set_result(outcome)

@@ -66,6 +66,8 @@ shares = sa.Table(
     sa.Column("thread_id", REF),
     sa.Column("user_id", REF),
     sa.Column("shared_at", UtcDateTime, nullable=False),
+    # The event whose answer this was: a job resumed after a restart does not post it twice.
+    sa.Column("event_key", sa.String(255)),
     sa.Index(None, "platform", "channel_id", "url", "shared_at"),
 )
 
@@ -135,4 +137,8 @@ processed_events = sa.Table(
     sa.Column("platform", PLATFORM, primary_key=True),
     sa.Column("key", sa.String(255), primary_key=True),
     sa.Column("seen_at", UtcDateTime, nullable=False, index=True),
+    # A link message's job: "pending" with its message until answered, then "done" (plain
+    # event keys of clicks and votes leave both NULL).
+    sa.Column("status", sa.String(8), index=True),
+    sa.Column("payload", sa.JSON),
 )
