@@ -81,7 +81,9 @@ class DiscordAdapter:
         if self.client is None:
             raise RuntimeError("the Discord adapter is not started")
         channel = self.client.get_partial_messageable(int(thread_id or channel_id))
-        return DiscordConversation(channel, native_polls=self.settings.native_polls)
+        return DiscordConversation(
+            channel, native_polls=self.settings.native_polls, pacer=self.client.pacer
+        )
 
 
 def create(core: Core, settings: Settings, **client_options: Any) -> DiscordAdapter:

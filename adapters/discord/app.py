@@ -15,6 +15,7 @@ from adapters.discord import translate as t
 from adapters.discord.buttons import ActionButton
 from adapters.discord.conversation import DiscordConversation, Postable
 from adapters.discord.settings import DiscordAdapterSettings
+from adapters.outbound import ChannelPacer
 from bot.errors import ConfigError
 from bot.models import ActionEvent, IncomingMessage, Trigger, User
 from bot.ports import Conversation
@@ -91,6 +92,9 @@ class UnspinClient(discord.Client):
         self.settings = settings
         self.core = core
         self.tree = app_commands.CommandTree(self)
+        self.pacer = ChannelPacer(
+            interval_s=settings.post_interval_s, rest_s=settings.refused_rest_s
+        )
         self._register_commands()
 
     def _register_commands(self) -> None:
@@ -128,12 +132,15 @@ class UnspinClient(discord.Client):
         *,
         interaction: discord.Interaction | None = None,
         anchor: discord.Message | None = None,
+        event_key: str | None = None,
     ) -> DiscordConversation:
         return DiscordConversation(
             channel,
             native_polls=self.settings.native_polls,
+            pacer=self.pacer,
             interaction=interaction,
             anchor=anchor,
+            event_key=event_key,
         )
 
     async def on_command(self, interaction: discord.Interaction) -> None:
@@ -146,7 +153,8 @@ class UnspinClient(discord.Client):
             return
         incoming = _in_thread(incoming, channel)
         await self.core.handle_message(
-            incoming, self._conversation(channel, interaction=interaction)
+            incoming,
+            self._conversation(channel, interaction=interaction, event_key=incoming.event_id),
         )
 
     async def on_settings(self, interaction: discord.Interaction, setting: str) -> None:
@@ -157,7 +165,9 @@ class UnspinClient(discord.Client):
         if incoming is None or not isinstance(channel, discord.TextChannel | discord.Thread):
             await interaction.followup.send("Settings are per server channel.", ephemeral=True)
             return
-        conversation = self._conversation(channel, interaction=interaction)
+        conversation = self._conversation(
+            channel, interaction=interaction, event_key=incoming.event_id
+        )
         await self.core.configure(_in_thread(incoming, channel), setting, conversation)
 
     async def on_message(self, message: discord.Message) -> None:
@@ -176,7 +186,8 @@ class UnspinClient(discord.Client):
         parent = str(channel.parent_id) if isinstance(channel, discord.Thread) else None
         incoming = t.incoming_from_message(_message_payload(message), trigger=trigger,
                                            parent_id=parent)  # fmt: skip
-        await self.core.handle_message(incoming, self._conversation(channel, anchor=None))
+        conversation = self._conversation(channel, event_key=incoming.event_id)
+        await self.core.handle_message(incoming, conversation)
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         """A 📰 reaction asks for the reacted message to be summarised."""
@@ -209,7 +220,9 @@ class UnspinClient(discord.Client):
             asker=asker,
             parent_id=parent,
         )
-        await self.core.handle_message(incoming, self._conversation(channel))
+        await self.core.handle_message(
+            incoming, self._conversation(channel, event_key=incoming.event_id)
+        )
 
     async def on_action_click(self, interaction: discord.Interaction) -> None:
         """A click on an Unspin button: acknowledge within 3 s, then let the core act."""
@@ -230,8 +243,9 @@ class UnspinClient(discord.Client):
             event = dataclasses.replace(
                 event, channel_id=str(channel.parent_id), thread_id=str(channel.id)
             )
-        conversation = self._conversation(channel, interaction=interaction,
-                                          anchor=interaction.message)  # fmt: skip
+        conversation = self._conversation(
+            channel, interaction=interaction, anchor=interaction.message, event_key=event.event_id
+        )
         await self.core.handle_action(event, conversation)
 
     async def on_raw_poll_vote_add(self, payload: discord.RawPollVoteActionEvent) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import timedelta
 from typing import Any
@@ -10,6 +11,7 @@ import discord
 
 from adapters.discord import translate as t
 from adapters.discord.buttons import view_for
+from adapters.outbound import ChannelPacer
 from bot.models import Capabilities, MessageRef, PollBlock, Reply, TextBlock
 from bot.poll_models import PollState
 
@@ -47,6 +49,11 @@ class DiscordConversation:
     With an interaction, the first post is the interaction's follow-up (it was deferred) and
     private replies are ephemeral follow-ups. A thread is started from the bot's own post, so
     the person who asked is not pinged; where threads are not permitted, posts stay inline.
+
+    Every public post waits for its channel's slot in the shared `pacer`; a 403 rests the
+    channel. Channel posts carry a nonce derived from `event_key` and the post's number, sent
+    with enforce_nonce, so the same post retried (by discord.py or by a replayed event) is
+    created once.
     """
 
     def __init__(
@@ -54,11 +61,16 @@ class DiscordConversation:
         channel: Postable,
         *,
         native_polls: bool,
+        pacer: ChannelPacer,
         interaction: discord.Interaction | None = None,
         anchor: discord.Message | None = None,
+        event_key: str | None = None,
     ) -> None:
         self.channel = channel
         self.interaction = interaction
+        self.pacer = pacer
+        self._event_key = event_key
+        self._posts = 0
         self._anchor = anchor
         self._thread: discord.Thread | None = (
             channel if isinstance(channel, discord.Thread) else None
@@ -82,11 +94,32 @@ class DiscordConversation:
         self._answered = True
         msg: discord.Message
         if self.interaction is not None:
-            msg = await self.interaction.followup.send(wait=True, **kwargs)
+            async with self.pacer.slot(str(self.channel.id)):
+                msg = await self.interaction.followup.send(wait=True, **kwargs)
         else:
-            msg = await self.channel.send(**kwargs)
+            msg = await self._send(self.channel, **kwargs)
         self._anchor = msg
         return msg
+
+    def _nonce(self) -> str | None:
+        self._posts += 1
+        if self._event_key is None:
+            return None  # discord.py then picks a random one
+        digest = hashlib.blake2b(f"{self._event_key}:{self._posts}".encode(), digest_size=8)
+        return str(int.from_bytes(digest.digest(), "big") >> 1)  # at most 19 digits
+
+    async def _send(self, target: Postable, **kwargs: Any) -> discord.Message:
+        """One channel post: paced per channel, with a nonce; a 403 rests the channel."""
+        key = str(target.id)
+        nonce = self._nonce()
+        if nonce is not None:
+            kwargs["nonce"] = nonce
+        async with self.pacer.slot(key):
+            try:
+                return await target.send(**kwargs)
+            except discord.Forbidden:
+                self.pacer.refused(key)
+                raise
 
     async def _thread_target(self) -> Postable:
         if self._thread is not None:
@@ -138,7 +171,7 @@ class DiscordConversation:
         if not self._answered:
             return self._ref(await self._first(**kwargs))
         target = await self._thread_target() if in_thread else self.channel
-        return self._ref(await target.send(**kwargs))
+        return self._ref(await self._send(target, **kwargs))
 
     async def edit(self, ref: MessageRef, reply: Reply) -> None:
         """Replace a bot message: via the interaction when it is the clicked message."""
@@ -190,7 +223,7 @@ class DiscordConversation:
         if not self._answered:
             return self._ref(await self._first(poll=native, allowed_mentions=NO_PINGS))
         target = await self._thread_target()
-        return self._ref(await target.send(poll=native, allowed_mentions=NO_PINGS))
+        return self._ref(await self._send(target, poll=native, allowed_mentions=NO_PINGS))
 
     async def say(self, text: str) -> MessageRef | None:
         """One plain sentence, in the thread when there is one (or the interaction's answer)."""

@@ -59,6 +59,12 @@ class FakeDiscord:
     messages: dict[str, JSON] = field(default_factory=dict)
     interactions: dict[str, PendingInteraction] = field(default_factory=dict)
     threads: dict[str, JSON] = field(default_factory=dict)
+    channel_post_interval_s: float = 0.0
+    """Least time between two posts to one channel; closer ones get 429 (0: no limit)."""
+    forbidden_channels: set[str] = field(default_factory=set)
+    """Channels where the bot may not post: 403 Missing Access."""
+    lose_responses: int = 0
+    """The next N channel posts are created, but answered 502 (a response lost on the way)."""
 
     def __post_init__(self) -> None:
         self.bot_user = p.user(self.app_id, "Unspin", bot=True)
@@ -73,6 +79,7 @@ class FakeDiscord:
         self._replay_from: int | None = None
         self.resumes: list[JSON] = []
         self._resumable = True
+        self._last_post: dict[str, float] = {}
 
     # Lifecycle ---------------------------------------------------------------------------
 
@@ -307,13 +314,6 @@ class FakeDiscord:
         return {"id": cid, "type": 0, "guild_id": self.guild_id, "name": "channel-0",
                 "permissions": "2147483647"}  # fmt: skip
 
-    def _channel_object(self, cid: str) -> JSON:
-        thread = self.threads.get(cid)
-        if thread is not None:
-            return {**thread, "permissions": "2147483647"}
-        return {"id": cid, "type": 0, "guild_id": self.guild_id, "name": "channel-0",
-                "permissions": "2147483647"}  # fmt: skip
-
     async def slash(self, name: str, **options: str) -> JSON:
         """A person runs a slash command with string options."""
         opts = [{"name": k, "type": 3, "value": v} for k, v in options.items()]
@@ -375,11 +375,12 @@ class FakeDiscord:
         if answer is None:
             return web.Response(status=204)
         # discord.py parses JSON only when Content-Type is exactly application/json.
-        return web.Response(
-            status=status,
-            body=json.dumps(answer).encode(),
-            headers={"Content-Type": "application/json"},
-        )
+        headers = {"Content-Type": "application/json"}
+        if status == 429:
+            # discord.py takes a 429 without Via for a Cloudflare ban and gives up.
+            headers.update({"Via": "1.1 google", "X-RateLimit-Scope": "user",
+                            "Retry-After": str(answer["retry_after"])})  # fmt: skip
+        return web.Response(status=status, body=json.dumps(answer).encode(), headers=headers)
 
     def _route(self, call: Call) -> tuple[int, Any]:
         parts = call.path.strip("/").split("/")
@@ -490,10 +491,7 @@ class FakeDiscord:
 
     def _channel(self, m: str, cid: str, rest: list[str], body: Any) -> tuple[int, Any]:
         if rest == ["messages"] and m == "POST":
-            errors = p.message_errors(body)
-            if errors:
-                return 400, p.invalid_form(errors)
-            return 200, self._store(cid, body)
+            return self._create_message(cid, body)
         if len(rest) == 2 and rest[0] == "messages":
             msg = self.messages.get(rest[1])
             if msg is None:
@@ -516,6 +514,40 @@ class FakeDiscord:
         if rest[:1] == ["messages"] and "reactions" in rest and m == "PUT":
             return 204, None
         return 404, {"code": 0, "message": "404: Not Found"}
+
+    def _create_message(self, cid: str, body: JSON) -> tuple[int, Any]:
+        if cid in self.forbidden_channels:
+            return 403, {"code": 50001, "message": "Missing Access"}
+        now = time.monotonic()
+        last = self._last_post.get(cid)
+        if last is not None and now - last < self.channel_post_interval_s:
+            wait = self.channel_post_interval_s - (now - last)
+            return 429, {"message": "You are being rate limited.", "retry_after": wait,
+                         "global": False}  # fmt: skip
+        errors = p.message_errors(body)
+        if errors:
+            return 400, p.invalid_form(errors)
+        if body.get("enforce_nonce") and body.get("nonce"):
+            # Discord: the same author and nonce within a few minutes returns the first message.
+            for msg in self.messages.values():
+                if msg["channel_id"] == cid and msg.get("nonce") == str(body["nonce"]):
+                    return 200, msg
+        self._last_post[cid] = now
+        msg = self._store(cid, body)
+        if body.get("nonce"):
+            msg["nonce"] = str(body["nonce"])
+        if self.lose_responses > 0:
+            self.lose_responses -= 1
+            return 502, {"message": "Bad Gateway", "code": 0}
+        return 200, msg
+
+    def bot_posts(self, channel_id: str) -> list[JSON]:
+        """Messages the bot created in one channel, oldest first."""
+        return [
+            m
+            for m in self.messages.values()
+            if m["channel_id"] == channel_id and m["author"]["id"] == self.app_id
+        ]
 
     def _start_thread(self, cid: str, message_id: str, body: JSON) -> tuple[int, Any]:
         if not self.threads_allowed:

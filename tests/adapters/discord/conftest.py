@@ -62,6 +62,7 @@ async def start_adapter(fake: FakeDiscord, core: StubCore) -> AsyncIterator[Star
             "api_base_url": fake.api_base,
             "gateway_url": fake.gateway_url,
             "dev_guild": int(fake.guild_id),
+            "post_interval_s": 0.02,  # paced as in production, only faster
             **overrides,
         }
         settings = DiscordAdapterSettings.model_validate(values)
