@@ -12,6 +12,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
+from adapters.outbound import ChannelPacer
 from adapters.slack.app import Core, build_app
 from adapters.slack.conversation import SlackConversation
 from adapters.slack.settings import SlackAdapterSettings, missing
@@ -28,7 +29,10 @@ class SlackAdapter:
     def __init__(self, settings: SlackAdapterSettings, core: Core) -> None:
         self.settings = settings
         self.core = core
-        self.app: AsyncApp = build_app(settings, core)
+        self.pacer = ChannelPacer(
+            interval_s=settings.post_interval_s, rest_s=settings.refused_rest_s
+        )
+        self.app: AsyncApp = build_app(settings, core, self.pacer)
         self._socket: AsyncSocketModeHandler | None = None
         self._connected = False
 
@@ -88,7 +92,7 @@ class SlackAdapter:
 
     def conversation(self, channel_id: str, thread_id: str | None = None) -> Conversation:
         """A Conversation posting into a channel or thread (poll expiry announcements)."""
-        return SlackConversation(self.app.client, channel_id, thread_ts=thread_id)
+        return SlackConversation(self.app.client, channel_id, pacer=self.pacer, thread_ts=thread_id)
 
 
 def create(core: Core, settings: Settings, **options: Any) -> SlackAdapter:

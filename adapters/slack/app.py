@@ -14,6 +14,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.outbound import ChannelPacer
 from adapters.slack import translate as t
 from adapters.slack.conversation import SlackConversation
 from adapters.slack.settings import SlackAdapterSettings
@@ -51,7 +52,7 @@ def web_client(settings: SlackAdapterSettings) -> AsyncWebClient:
     )
 
 
-def build_app(settings: SlackAdapterSettings, core: Core) -> AsyncApp:
+def build_app(settings: SlackAdapterSettings, core: Core, pacer: ChannelPacer) -> AsyncApp:
     """An AsyncApp wired to the core; acks first, then works (Slack re-sends after 3 s)."""
     secret = settings.signing_secret.get_secret_value() if settings.signing_secret else None
     app = AsyncApp(
@@ -61,16 +62,17 @@ def build_app(settings: SlackAdapterSettings, core: Core) -> AsyncApp:
         process_before_response=False,
         raise_error_for_unhandled_request=False,
     )
-    Listeners(app, core).register()
+    Listeners(app, core, pacer).register()
     return app
 
 
 class Listeners:
     """The bolt listeners; each translates, builds a SlackConversation and calls the core."""
 
-    def __init__(self, app: AsyncApp, core: Core) -> None:
+    def __init__(self, app: AsyncApp, core: Core, pacer: ChannelPacer) -> None:
         self.app = app
         self.core = core
+        self.pacer = pacer
 
     @property
     def client(self) -> AsyncWebClient:
@@ -88,9 +90,20 @@ class Listeners:
         self.app.action(re.compile(r"^unspin:"))(self.on_action)
 
     def _conversation(
-        self, channel: str, thread_ts: str | None, user_id: str | None
+        self,
+        channel: str,
+        thread_ts: str | None,
+        user_id: str | None,
+        response_url: str | None = None,
     ) -> SlackConversation:
-        return SlackConversation(self.client, channel, thread_ts=thread_ts, user_id=user_id)
+        return SlackConversation(
+            self.client,
+            channel,
+            pacer=self.pacer,
+            thread_ts=thread_ts,
+            user_id=user_id,
+            response_url=response_url,
+        )
 
     async def on_message(self, body: dict[str, Any], context: AsyncBoltContext) -> None:
         """Links in ordinary messages; the core answers only in channels whose mode is auto."""
@@ -104,22 +117,23 @@ class Listeners:
         """@Unspin with a link: answered whatever the channel's mode (unless off)."""
         await self._answer(t.incoming_from_event(body, trigger="mention"))
 
-    async def _answer(self, msg: IncomingMessage) -> None:
+    async def _answer(self, msg: IncomingMessage, response_url: str | None = None) -> None:
         thread = msg.thread_id or msg.message_id
-        conv = self._conversation(msg.channel_id, thread, msg.author.id)
+        conv = self._conversation(msg.channel_id, thread, msg.author.id, response_url)
         await self.core.handle_message(msg, conv)
 
     async def on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """`/summarize <url>`: ack at once, then post the card in the channel."""
         await ack()
         msg = t.incoming_from_command(body)
-        await self.core.handle_message(msg, self._conversation(msg.channel_id, None, msg.author.id))
+        conv = self._conversation(msg.channel_id, None, msg.author.id, _hook(body))
+        await self.core.handle_message(msg, conv)
 
     async def on_settings(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """`/unspin-settings [setting]`: shown privately; workspace admins and owners may change."""
         await ack()
         msg = t.incoming_from_command(body, is_admin=await self._is_admin(str(body["user_id"])))
-        conv = self._conversation(msg.channel_id, None, msg.author.id)
+        conv = self._conversation(msg.channel_id, None, msg.author.id, _hook(body))
         await self.core.configure(msg, msg.text, conv)
 
     async def _is_admin(self, user_id: str) -> bool:
@@ -134,7 +148,7 @@ class Listeners:
     async def on_shortcut(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """The "Unspin this" message shortcut: answer in the message's thread."""
         await ack()
-        await self._answer(t.incoming_from_shortcut(body))
+        await self._answer(t.incoming_from_shortcut(body), _hook(body))
 
     async def on_reaction(self, body: dict[str, Any]) -> None:
         """A :newspaper: reaction asks for the reacted message to be summarised."""
@@ -183,8 +197,13 @@ class Listeners:
             return
         # Replies to a click go in the thread of the clicked message.
         thread = event.thread_id or event.message_id
-        await self.core.handle_action(event, self._conversation(event.channel_id, thread,
-                                                                event.user.id))  # fmt: skip
+        conv = self._conversation(event.channel_id, thread, event.user.id, _hook(body))
+        await self.core.handle_action(event, conv)
+
+
+def _hook(body: dict[str, Any]) -> str | None:
+    url = body.get("response_url")
+    return url if isinstance(url, str) and url.startswith(("https://", "http://")) else None
 
 
 def _with_ts(messages: Any, ts: str) -> dict[str, Any] | None:

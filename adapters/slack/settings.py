@@ -29,6 +29,10 @@ class SlackAdapterSettings(BaseModel):
     """Where HTTP mode receives events, commands and interactions on the service's server."""
     rate_limit_retries: int = Field(3, ge=0, le=10)
     """How often a 429 answer is retried after its Retry-After."""
+    post_interval_s: float = Field(1.0, ge=0, le=60)
+    """Least time between two posts to one channel (Slack allows about one a second)."""
+    refused_rest_s: float = Field(300.0, ge=0, le=86_400)
+    """After a channel refuses the bot (not in it, archived), no post is tried there this long."""
 
     @model_validator(mode="after")
     def _mode_has_credentials(self) -> SlackAdapterSettings:

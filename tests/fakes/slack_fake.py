@@ -64,6 +64,10 @@ class FakeSlack:
     messages: dict[str, JSON] = field(default_factory=dict)
     socket_acks: list[JSON] = field(default_factory=list)
     admins: set[str] = field(default_factory=set)
+    unjoined_channels: set[str] = field(default_factory=set)
+    """Private channels the bot was not invited to: posting there gives channel_not_found."""
+    channel_post_interval_s: float = 0.0
+    """Least time between two chat.postMessage calls to one channel; closer ones get 429."""
 
     def __post_init__(self) -> None:
         self.port = 0
@@ -72,6 +76,7 @@ class FakeSlack:
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self._sockets: list[web.WebSocketResponse] = []
+        self._last_post: dict[str, float] = {}
 
     @property
     def api_base(self) -> str:
@@ -147,6 +152,8 @@ class FakeSlack:
         args = await self._args(request)
         call = Call(method, args, time.monotonic())
         pending = self._throttle.get(method)
+        if not pending and self._too_soon(method, args):
+            pending = [1]
         if pending:
             retry_after = pending.pop(0)
             call.status = 429
@@ -212,8 +219,19 @@ class FakeSlack:
             return {"ok": True}
         return {"ok": False, "error": "unknown_method"}
 
+    def _too_soon(self, method: str, args: JSON) -> bool:
+        # Slack's per-channel limit on chat.postMessage: about one message a second.
+        if method != "chat.postMessage" or not self.channel_post_interval_s:
+            return False
+        channel, now = str(args.get("channel")), time.monotonic()
+        last = self._last_post.get(channel)
+        if last is not None and now - last < self.channel_post_interval_s:
+            return True
+        self._last_post[channel] = now
+        return False
+
     def _message_problem(self, args: JSON) -> str | None:
-        if not args.get("channel"):
+        if not args.get("channel") or args["channel"] in self.unjoined_channels:
             return "channel_not_found"
         blocks = args.get("blocks") or []
         if not args.get("text") and not blocks:

@@ -47,7 +47,8 @@ def settings(fake: FakeSlack) -> SlackAdapterSettings:
     """HTTP mode against the fake Web API."""
     return SlackAdapterSettings.model_validate(
         {"bot_token": "xoxb-test", "signing_secret": SECRET, "mode": "http",
-         "api_base_url": fake.api_base, "rate_limit_retries": 2}
+         "api_base_url": fake.api_base, "rate_limit_retries": 2,
+         "post_interval_s": 0.02}  # paced as in production, only faster
     )  # fmt: skip
 
 
