@@ -112,7 +112,7 @@ class PollFlow:
         self.metrics.polls_open.inc()
         ref = await conv.post_poll(state, _clean(poll_card(state, conv.capabilities)))
         self._where[state.id] = ref
-        await self.store.set_poll_message(state.id, ref.message_id)
+        await self.store.set_poll_message(state.id, ref.message_id, thread_id=ref.thread_id)
         log.info("poll %d started in %s:%s", state.id, event.platform, event.channel_id)
         return state
 
@@ -123,7 +123,10 @@ class PollFlow:
         if known is not None:
             return known
         if state.message_ref:
-            return MessageRef(state.platform, state.channel_id, state.message_ref)
+            # After a restart only the store knows where the poll is: its thread included.
+            return MessageRef(
+                state.platform, state.channel_id, state.message_ref, state.message_thread
+            )
         return None
 
     async def vote_native(

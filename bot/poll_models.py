@@ -88,6 +88,7 @@ class PollState:
     closed_at: datetime | None = None
     closed_by: str | None = None
     message_ref: str | None = None
+    message_thread: str | None = None
     prediction_i: int | None = None
     source_url: str | None = None
     hide_results: bool = True

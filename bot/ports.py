@@ -191,8 +191,10 @@ class BotStore(Protocol):
         """Store a new open poll."""
         ...
 
-    async def set_poll_message(self, poll_id: int, message_ref: str) -> None:
-        """Remember the message showing the poll."""
+    async def set_poll_message(
+        self, poll_id: int, message_ref: str, *, thread_id: str | None = None
+    ) -> None:
+        """Remember the message showing the poll, and the thread it sits in (if any)."""
         ...
 
     async def cast_vote(

@@ -279,11 +279,15 @@ class SqlStore:
             )
             return await pq.load_state(conn, poll_id)
 
-    async def set_poll_message(self, poll_id: int, message_ref: str) -> None:
-        """Remember the platform message that shows the poll (posted after it was created)."""
+    async def set_poll_message(
+        self, poll_id: int, message_ref: str, *, thread_id: str | None = None
+    ) -> None:
+        """Remember the platform message that shows the poll (and the thread it sits in)."""
         async with self._write() as conn:
             await conn.execute(
-                sa.update(polls).where(polls.c.id == poll_id).values(message_ref=message_ref)
+                sa.update(polls)
+                .where(polls.c.id == poll_id)
+                .values(message_ref=message_ref, message_thread=thread_id)
             )
 
     async def cast_vote(

@@ -162,6 +162,7 @@ def _state(row: sa.Row[Any], options: Sequence[PollOption], counts: dict[int, in
         closed_at=row.closed_at,
         closed_by=row.closed_by,
         message_ref=row.message_ref,
+        message_thread=row.message_thread,
         prediction_i=row.prediction_i,
         source_url=row.source_url,
         hide_results=bool(row.hide_results),

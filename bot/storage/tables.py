@@ -93,6 +93,8 @@ polls = sa.Table(
     sa.Column("platform", PLATFORM, nullable=False),
     sa.Column("channel_id", REF, nullable=False),
     sa.Column("message_ref", REF),
+    # The thread the poll message sits in, when not the channel itself (edits need it).
+    sa.Column("message_thread", REF),
     sa.Column("question", sa.Text, nullable=False),
     sa.Column("prediction_i", sa.Integer),
     sa.Column("source_url", URL),

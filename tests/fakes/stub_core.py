@@ -101,7 +101,7 @@ class StubCore:
                 starter_id=action.user.id,
             )  # fmt: skip
             ref = await conversation.post_poll(state, poll_card(state, caps))
-            await self.store.set_poll_message(state.id, ref.message_id)
+            await self.store.set_poll_message(state.id, ref.message_id, thread_id=ref.thread_id)
         elif action.kind == "vote":
             poll_id, option = (int(x) for x in action.ref.split(":"))
             await self.store.cast_vote(poll_id, action.user.id, option,
