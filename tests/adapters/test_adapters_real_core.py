@@ -19,6 +19,9 @@ from adapters.discord.adapter import DiscordAdapter
 from adapters.discord.settings import DiscordAdapterSettings
 from adapters.slack.adapter import SlackAdapter
 from adapters.slack.settings import SlackAdapterSettings
+from bot.core import Core
+from bot.tasks import Supervisor
+from bot.testing import CueAnalyzer, FixedClock, extract_plain
 
 URL = "https://news.example.com/harbour"
 SECRET = "real-core-secret"
@@ -212,3 +215,45 @@ async def test_slack_settings_only_admins_change(wired: Any) -> None:
         await runner.cleanup()
         await adapter.stop()
         await fake.stop()
+
+
+async def test_discord_poll_in_thread_closed_in_place_after_restart(tmp_path: Path) -> None:
+    """A poll posted in the card's thread: a new process (core and client) edits it there."""
+    clock = FixedClock()
+    fake = FakeDiscord()
+    await fake.start()
+    settings = DiscordAdapterSettings.model_validate(
+        {"token": "t", "api_base_url": fake.api_base, "gateway_url": fake.gateway_url,
+         "post_interval_s": 0}
+    )  # fmt: skip
+    async with wired_core(tmp_path, {URL: article_text(3)}, clock=clock) as (core, fetcher, store):
+        first = DiscordAdapter(settings, core, guild_ready_timeout=0.05)
+        second: DiscordAdapter | None = None
+        try:
+            await first.start(within=10)
+            await fake.slash("summarize", url=URL)
+            await fake.wait_until(lambda: any(m.get("embeds") for m in fake.messages.values()))
+            card = next(m for m in fake.messages.values() if m.get("embeds"))
+            ids = [c["custom_id"] for row in card["components"] for c in row["components"]]
+            await fake.click(next(i for i in ids if i.startswith("unspin:p:")), card)
+            await fake.wait_until(lambda: len(fake.bot_posts(card["id"])) == 1)
+            (poll_msg,) = fake.bot_posts(card["id"])  # in the thread started from the card
+            await first.stop()
+
+            restarted = Core(store=store, fetcher=fetcher, analyzer=CueAnalyzer(),
+                             extract=extract_plain, supervisor=Supervisor(),
+                             clock=clock)  # fmt: skip
+            second = DiscordAdapter(settings, restarted, guild_ready_timeout=0.05)
+            await second.start(within=10)
+            clock.advance(25 * 3600)  # past the poll's closing time
+            assert await restarted.polls.close_due({"discord": second}) == 1
+            edits = fake.find("PATCH", f"/messages/{poll_msg['id']}")
+            assert [c.path for c in edits] == [f"/channels/{card['id']}/messages/{poll_msg['id']}"]
+            assert edits[0].status == 200
+            assert "Closed" in fake.messages[poll_msg["id"]]["embeds"][0]["description"]
+            assert len(fake.bot_posts(card["id"])) == 2  # the tally announced in the thread
+        finally:
+            if second is not None:
+                await second.stop()
+            await first.stop()
+            await fake.stop()

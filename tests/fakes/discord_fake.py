@@ -494,7 +494,7 @@ class FakeDiscord:
             return self._create_message(cid, body)
         if len(rest) == 2 and rest[0] == "messages":
             msg = self.messages.get(rest[1])
-            if msg is None:
+            if msg is None or msg["channel_id"] != cid:
                 return 404, {"code": 10008, "message": "Unknown Message"}
             if m == "GET":
                 return 200, self._visible(msg)
