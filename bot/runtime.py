@@ -159,9 +159,19 @@ def load_adapter_module(name: str) -> ModuleType:
         ) from None
 
 
+def credentialed_adapters(settings: Settings) -> list[str]:
+    """The platforms whose bot token is set: what `unspin run` starts when none are named."""
+    found = {"discord": settings.discord.token, "slack": settings.slack.bot_token}
+    return [name for name, token in found.items() if token and token.get_secret_value().strip()]
+
+
 def check_adapters(settings: Settings) -> dict[str, ModuleType]:
     """Load the enabled adapters' modules; ConfigError naming what to set when none can run."""
     names = list(dict.fromkeys(n.strip().lower() for n in settings.service.adapters if n.strip()))
+    if not names:
+        names = credentialed_adapters(settings)
+        if names:
+            log.info("service.adapters not set: starting %s (credentials found)", ", ".join(names))
     if not names:
         raise ConfigError(
             "No adapter is enabled: set service.adapters in the configuration file "

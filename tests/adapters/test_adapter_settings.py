@@ -8,6 +8,8 @@ import pytest
 
 from adapters.discord.settings import DISCORD_API, DiscordAdapterSettings
 from adapters.slack.settings import SlackAdapterSettings
+from bot.errors import ConfigError
+from bot.runtime import check_adapters
 from bot.settings import load_settings
 
 
@@ -67,3 +69,25 @@ def test_slack_environment_variables(monkeypatch: pytest.MonkeyPatch) -> None:
     assert got.signing_secret is not None and got.signing_secret.get_secret_value() == "s3cret"
     assert got.mode == "http" and got.api_base_url == "http://127.0.0.1:9/api/"
     assert "xoxb-1" not in repr(got) and "s3cret" not in repr(got)
+
+
+def test_run_starts_the_adapters_whose_token_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without service.adapters, `unspin run` starts each platform whose bot token is set."""
+    _clean_env(monkeypatch)
+    monkeypatch.setenv("UNSPIN_DISCORD__TOKEN", "t")
+    assert list(check_adapters(load_settings())) == ["discord"]
+    monkeypatch.setenv("UNSPIN_SLACK__BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("UNSPIN_SLACK__MODE", "http")
+    with pytest.raises(ConfigError, match="UNSPIN_SLACK__SIGNING_SECRET"):
+        check_adapters(load_settings())  # a half-configured Slack is named, not skipped
+    monkeypatch.setenv("UNSPIN_SLACK__SIGNING_SECRET", "s")
+    assert list(check_adapters(load_settings())) == ["discord", "slack"]
+    monkeypatch.setenv("UNSPIN_SERVICE__ADAPTERS", "slack")
+    assert list(check_adapters(load_settings())) == ["slack"]
+
+
+def test_run_without_any_adapter_says_what_to_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No adapter named and no token: the error names the variables to set."""
+    _clean_env(monkeypatch)
+    with pytest.raises(ConfigError, match=r"UNSPIN_DISCORD__TOKEN.*UNSPIN_SLACK__BOT_TOKEN"):
+        check_adapters(load_settings())

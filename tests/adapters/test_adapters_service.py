@@ -92,9 +92,9 @@ async def test_run_with_only_slack_http_answers_a_signed_link_event(
     """A signed message event on the service's /slack/events gets a Block Kit card in thread."""
     fake = FakeSlack()
     await fake.start()
+    # Only the issue's variables: the Slack adapter starts because its token is set.
     proc, port = await start_service(
         tmp_path,
-        UNSPIN_SERVICE__ADAPTERS="slack",
         UNSPIN_SLACK__BOT_TOKEN="xoxb-e2e",
         UNSPIN_SLACK__SIGNING_SECRET=SECRET,
         UNSPIN_SLACK__MODE="http",
@@ -130,9 +130,9 @@ async def test_run_with_only_discord_answers_summarize(tmp_path: Path, article_s
     """/summarize against the fake Discord: deferred, then a follow-up embed card."""
     fake = FakeDiscord()
     await fake.start()
+    # Only the issue's variables: the Discord adapter starts because its token is set.
     proc, _ = await start_service(
         tmp_path,
-        UNSPIN_SERVICE__ADAPTERS="discord",
         UNSPIN_DISCORD__TOKEN="discord-e2e",
         UNSPIN_DISCORD__API_BASE_URL=fake.api_base,
         UNSPIN_DISCORD__GATEWAY_URL=fake.gateway_url,
