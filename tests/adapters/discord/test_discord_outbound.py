@@ -105,4 +105,6 @@ async def test_same_event_posted_twice_is_one_message(
     await other.reply(note)
     nonces = [c.body["nonce"] for c in channel_posts(fake)]
     assert len(nonces) == 3 and nonces[0] == nonces[1] != nonces[2]
+    suppress_embeds = 1 << 2  # F40: no link previews on plain posts
+    assert all(c.body["flags"] & suppress_embeds for c in channel_posts(fake))
     assert len(fake.bot_posts(fake.channel_id)) == 2

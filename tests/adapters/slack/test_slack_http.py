@@ -89,6 +89,28 @@ async def test_forged_or_stale_requests_are_refused(slack: SlackClient, core: St
     assert core.messages == []
 
 
+async def test_reserialized_or_unsigned_bodies_are_refused(
+    slack: SlackClient, core: StubCore
+) -> None:
+    """G43: a body re-serialized after signing, or sent without the Slack headers: 401."""
+    event = {"type": "event_callback", "event_id": "Ev10", "team_id": "T0001",
+             "event": message_event(URL)}  # fmt: skip
+    signed_body = json.dumps(event)
+    ts = int(time.time())
+    headers = {
+        "X-Slack-Request-Timestamp": str(ts),
+        "X-Slack-Signature": sign(SECRET, signed_body, ts),
+    }
+    reserialized = json.dumps(event, separators=(",", ":"))
+    assert json.loads(reserialized) == json.loads(signed_body)
+    assert (await slack.post(reserialized, headers=headers))[0] == 401
+    async with slack.http.post(
+        slack.url, data=signed_body.encode(), headers={"Content-Type": "application/json"}
+    ) as resp:
+        assert resp.status == 401
+    assert core.messages == []
+
+
 def test_http_mode_without_signing_secret_cannot_start() -> None:
     """HTTP mode with an empty signing secret is a configuration error naming the variable."""
     settings = load_settings(slack={"bot_token": "xoxb-t", "signing_secret": " ", "mode": "http"})
