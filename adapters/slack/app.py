@@ -95,6 +95,7 @@ class Listeners:
         thread_ts: str | None,
         user_id: str | None,
         response_url: str | None = None,
+        clicked_ts: str | None = None,
     ) -> SlackConversation:
         return SlackConversation(
             self.client,
@@ -103,6 +104,7 @@ class Listeners:
             thread_ts=thread_ts,
             user_id=user_id,
             response_url=response_url,
+            clicked_ts=clicked_ts,
         )
 
     async def on_message(self, body: dict[str, Any], context: AsyncBoltContext) -> None:
@@ -197,7 +199,9 @@ class Listeners:
             return
         # Replies to a click go in the thread of the clicked message.
         thread = event.thread_id or event.message_id
-        conv = self._conversation(event.channel_id, thread, event.user.id, _hook(body))
+        conv = self._conversation(
+            event.channel_id, thread, event.user.id, _hook(body), clicked_ts=event.message_id
+        )
         await self.core.handle_action(event, conv)
 
 

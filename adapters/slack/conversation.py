@@ -48,6 +48,7 @@ class SlackConversation:
         thread_ts: str | None = None,
         user_id: str | None = None,
         response_url: str | None = None,
+        clicked_ts: str | None = None,
     ) -> None:
         self.client = client
         self.channel = channel
@@ -55,6 +56,7 @@ class SlackConversation:
         self.thread_ts = thread_ts
         self.user_id = user_id
         self.response_url = response_url
+        self.clicked_ts = clicked_ts
         self._via_hook = False
         self._caps = t.capabilities()
 
@@ -99,7 +101,14 @@ class SlackConversation:
         payload = self._payload(reply)
         payload.pop("unfurl_media")
         payload["channel"] = ref.channel_id
-        await self.client.chat_update(ts=ref.message_id, **payload)
+        try:
+            await self.client.chat_update(ts=ref.message_id, **payload)
+        except SlackApiError as error:
+            # Where the bot is no member, a click's response_url can still replace its message.
+            clicked = self.clicked_ts is not None and ref.message_id == self.clicked_ts
+            if not (clicked and self._can_fall_back(error)):
+                raise
+            await self._hook(reply, None, replace_original=True)
 
     async def reply_private(self, reply: Reply) -> MessageRef | None:
         """An ephemeral message only the asking user sees."""
@@ -141,7 +150,9 @@ class SlackConversation:
     def _can_fall_back(self, error: SlackApiError) -> bool:
         return self.response_url is not None and error.response.get("error") in HOOK_REACHES
 
-    async def _hook(self, reply: Reply, response_type: str) -> MessageRef:
+    async def _hook(
+        self, reply: Reply, response_type: str | None, *, replace_original: bool | None = None
+    ) -> MessageRef:
         """Post through the event's response_url (the bot need not be in the channel)."""
         assert self.response_url is not None
         self._via_hook = True
@@ -149,6 +160,7 @@ class SlackConversation:
             text=t.fallback(reply),
             blocks=t.to_blocks(reply),
             response_type=response_type,
+            replace_original=replace_original,
             unfurl_links=False,
             unfurl_media=False,
         )

@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+from typing import Any
 
 import aiohttp
 import pytest
-from fakes.slack_fake import FakeSlack
+from fakes.slack_fake import Call, FakeSlack
 from fakes.stub_core import StubCore
 from slack_support import SECRET, SlackClient
 
 from adapters.slack.settings import SlackAdapterSettings
+from bot.store import SqlStore
 
 URL = "https://news.example.com/2026/rates"
 
@@ -99,3 +101,42 @@ async def test_refused_channel_is_tried_once_per_rest(
              "ts": "1700000001.000009", "channel_type": "group"}  # fmt: skip
     await slack.event(event, event_id="EvLater")
     await fake.wait_until(lambda: len(fake.find("chat.postMessage")) == 2)
+
+
+def click(button: dict[str, Any], channel: str, ts: str, hook: str) -> dict[str, Any]:
+    """A block_actions payload for `button` on message `ts`, with its response_url."""
+    return {"type": "block_actions", "team": {"id": "T0001"}, "api_app_id": "A0001",
+            "user": {"id": "U0BOB", "name": "bob"}, "channel": {"id": channel},
+            "container": {"type": "message", "message_ts": ts, "channel_id": channel},
+            "message": {"ts": ts}, "trigger_id": f"tr{ts}", "response_url": hook,
+            "actions": [{**button, "action_ts": ts + "1"}]}  # fmt: skip
+
+
+def hook_buttons(call: Call) -> list[dict[str, Any]]:
+    """The buttons of a message posted through a response_url."""
+    found: list[dict[str, Any]] = []
+    for block in call.args.get("blocks", []):
+        found += [e for e in block.get("elements", []) if e.get("type") == "button"]
+        if block.get("accessory", {}).get("type") == "button":
+            found.append(block["accessory"])
+    return found
+
+
+async def test_poll_in_unjoined_channel_runs_through_response_urls(
+    slack: SlackClient, fake: FakeSlack, store: SqlStore
+) -> None:
+    """Card, poll and vote where the bot is no member: the vote replaces the clicked message."""
+    fake.unjoined_channels.add("G3")
+    await slack.command(URL, channel_id="G3", response_url=fake.hook_url("card"))
+    (card,) = await fake.wait_call("hook:card")
+    start = next(b for b in hook_buttons(card) if ":start_poll:" in b["action_id"])
+    await slack.interaction(click(start, "G3", "1700000500.000001", fake.hook_url("poll")))
+    (poll,) = await fake.wait_call("hook:poll")
+    assert poll.args["response_type"] == "in_channel"
+    vote = next(b for b in hook_buttons(poll) if ":vote:" in b["action_id"])
+    await slack.interaction(click(vote, "G3", "1700000600.000001", fake.hook_url("vote")))
+    replaced = await fake.wait_call("hook:vote")
+    assert replaced[0].args["replace_original"] is True
+    assert "1 voted" in json.dumps(replaced[0].args["blocks"])
+    poll_id = int(vote["value"].split(":")[0])
+    assert (await store.get_poll(poll_id)).voters == 1
