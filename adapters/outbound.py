@@ -33,10 +33,11 @@ class ChannelRested(Exception):
 
 
 class ChannelPacer:
-    """Per-channel posts one at a time, starts at least `interval_s` apart; a rest after a refusal.
+    """Per-channel posts one at a time, `interval_s` apart; a rest after a refusal.
 
-    A post holds its channel until its request is answered, so posts to one channel go out in
-    order and a burst of twenty leaves one per interval, however the event loop schedules them.
+    A post holds its channel until its request is answered and the next starts `interval_s`
+    after that answer, so posts to one channel go out in order and reach the platform at least
+    an interval apart, however the event loop and the network schedule them.
     """
 
     def __init__(
@@ -85,8 +86,12 @@ class ChannelPacer:
             wait = self._next.get(channel, 0.0) - self._clock()
             if wait > 0:
                 await self._sleep(wait)
-            self._next[channel] = self._clock() + self.interval_s
-            yield
+            try:
+                yield
+            finally:
+                # Counted from the answer, not the request: the platform saw this post no later
+                # than it answered, so the next one reaches it at least `interval_s` after.
+                self._next[channel] = self._clock() + self.interval_s
 
     def refused(self, channel: str) -> None:
         """The channel refused a post (403, not a member): rest it for `rest_s`."""

@@ -40,8 +40,7 @@ async def test_burst_of_twenty_is_paced_without_429(
     posts = channel_posts(fake)
     assert [c.status for c in posts] == [200] * 20
     gaps = [b.at - a.at for a, b in itertools.pairwise(posts)]
-    assert min(gaps) >= 0.03
-    assert posts[-1].at - posts[0].at >= 19 * 0.045
+    assert min(gaps) >= 0.049  # each post reaches the fake a full interval after the last
 
 
 async def test_unpaced_burst_meets_the_fakes_limit(

@@ -64,8 +64,7 @@ async def test_burst_of_twenty_summaries_is_paced(
     posts = await fake.wait_call("chat.postMessage", count=20, within=10)
     assert [c.status for c in posts] == [200] * 20
     gaps = [b.at - a.at for a, b in itertools.pairwise(posts)]
-    assert min(gaps) >= 0.03
-    assert posts[-1].at - posts[0].at >= 19 * 0.045
+    assert min(gaps) >= 0.049  # each post reaches the fake a full interval after the last
     assert len(core.answered) == 20
 
 
