@@ -57,8 +57,9 @@ async def test_discord_with_real_core(wired: Any) -> None:
     fake = FakeDiscord()
     await fake.start()
     settings = DiscordAdapterSettings.model_validate(
-        {"token": "t", "api_base_url": fake.api_base, "gateway_url": fake.gateway_url}
-    )
+        {"token": "t", "api_base_url": fake.api_base, "gateway_url": fake.gateway_url,
+         "post_interval_s": 0.02}
+    )  # fmt: skip
     adapter = DiscordAdapter(settings, core, guild_ready_timeout=0.05)
     try:
         await adapter.start(within=10)
@@ -98,7 +99,7 @@ async def test_slack_with_real_core(wired: Any) -> None:
     await fake.start()
     settings = SlackAdapterSettings.model_validate(
         {"bot_token": "xoxb-t", "signing_secret": SECRET, "mode": "http",
-         "api_base_url": fake.api_base}
+         "api_base_url": fake.api_base, "post_interval_s": 0.02}
     )  # fmt: skip
     adapter = SlackAdapter(settings, core)
     await adapter.start()
@@ -158,8 +159,9 @@ async def test_discord_settings_command_changes_the_channel_mode(wired: Any) -> 
     fake = FakeDiscord()
     await fake.start()
     settings = DiscordAdapterSettings.model_validate(
-        {"token": "t", "api_base_url": fake.api_base, "gateway_url": fake.gateway_url}
-    )
+        {"token": "t", "api_base_url": fake.api_base, "gateway_url": fake.gateway_url,
+         "post_interval_s": 0.02}
+    )  # fmt: skip
     adapter = DiscordAdapter(settings, core, guild_ready_timeout=0.05)
     try:
         await adapter.start(within=10)
@@ -181,7 +183,7 @@ async def test_slack_settings_only_admins_change(wired: Any) -> None:
     await fake.start()
     settings = SlackAdapterSettings.model_validate(
         {"bot_token": "xoxb-t", "signing_secret": SECRET, "mode": "http",
-         "api_base_url": fake.api_base}
+         "api_base_url": fake.api_base, "post_interval_s": 0.02}
     )  # fmt: skip
     adapter = SlackAdapter(settings, core)
     await adapter.start()
