@@ -96,6 +96,23 @@ class UnspinClient(discord.Client):
             interval_s=settings.post_interval_s, rest_s=settings.refused_rest_s
         )
         self._register_commands()
+        self._tolerate_sparse_interactions()
+
+    def _tolerate_sparse_interactions(self) -> None:
+        # discord.py 2.7 reads these three fields unconditionally. Discord sends them, but the
+        # documented examples, older recordings and some proxies do not, and a KeyError there
+        # ends the gateway loop, i.e. the whole client, not just the one event.
+        state: Any = self._connection
+        parse = state.parsers["INTERACTION_CREATE"]
+
+        def tolerant(data: dict[str, Any]) -> None:
+            data.setdefault("version", 1)
+            data.setdefault("attachment_size_limit", 10 * 1024 * 1024)
+            if "application_id" not in data and self.application_id is not None:
+                data["application_id"] = str(self.application_id)
+            parse(data)
+
+        state.parsers["INTERACTION_CREATE"] = tolerant
 
     def _register_commands(self) -> None:
         @self.tree.command(name="summarize", description="Summarise an article: reported vs argued")

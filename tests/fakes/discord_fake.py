@@ -273,11 +273,13 @@ class FakeDiscord:
         user: JSON | None = None,
         channel_id: str | None = None,
         permissions: str = "2147483647",
+        sparse: bool = False,
     ) -> JSON:
         """Send INTERACTION_CREATE; the 3-second deadline starts now.
 
         `permissions` are the member's resolved permissions (the default includes ADMINISTRATOR;
-        "1024" is a plain member who can only view the channel).
+        "1024" is a plain member who can only view the channel). `sparse` leaves out the fields
+        the docs' example interactions lack (application_id, version, attachment_size_limit).
         """
         iid = p.snowflake()
         payload: JSON = {
@@ -302,6 +304,9 @@ class FakeDiscord:
         }
         if message is not None:
             payload["message"] = message
+        if sparse:
+            for key in ("application_id", "version", "attachment_size_limit"):
+                del payload[key]
         self.interactions[iid] = PendingInteraction(payload, time.monotonic())
         self._tokens[payload["token"]] = iid
         await self.dispatch("INTERACTION_CREATE", payload)
@@ -314,7 +319,7 @@ class FakeDiscord:
         return {"id": cid, "type": 0, "guild_id": self.guild_id, "name": "channel-0",
                 "permissions": "2147483647"}  # fmt: skip
 
-    async def slash(self, name: str, **options: str) -> JSON:
+    async def slash(self, name: str, *, sparse: bool = False, **options: str) -> JSON:
         """A person runs a slash command with string options."""
         opts = [{"name": k, "type": 3, "value": v} for k, v in options.items()]
         return await self.interact(
@@ -326,6 +331,7 @@ class FakeDiscord:
                 "options": opts,
                 "guild_id": self.guild_id,
             },
+            sparse=sparse,
         )
 
     async def message_command(self, name: str, target: JSON) -> JSON:

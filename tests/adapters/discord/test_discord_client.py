@@ -87,6 +87,19 @@ async def test_summarize_defers_then_follows_up_with_card(
     assert core.messages[0].trigger == "command" and core.messages[0].text == URL
 
 
+async def test_interaction_without_undocumented_fields_is_answered(
+    fake: FakeDiscord, start_adapter: StartAdapter, core: StubCore
+) -> None:
+    """A slash command shaped like the docs' example (no version, size limit or app id) works."""
+    await start_adapter()
+    sent = await fake.slash("summarize", url=URL, sparse=True)
+    assert "attachment_size_limit" not in sent and "version" not in sent
+    (follow,) = await fake.wait_call("POST", f"/webhooks/{fake.app_id}/{sent['token']}")
+    assert follow.status == 200 and follow.body["embeds"][0]["url"] == URL
+    await fake.post_message(f"<@{fake.app_id}> {URL}/2")  # the client is still alive
+    await fake.wait_until(lambda: len(core.answered) == 2)
+
+
 async def test_fake_rejects_a_late_first_response(fake: FakeDiscord) -> None:
     """The fake answers "Unknown interaction" (404, 10062) after the 3-second window."""
     import aiohttp
