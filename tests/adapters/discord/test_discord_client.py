@@ -14,6 +14,7 @@ from fakes.discord_fake import FakeDiscord
 from fakes.stub_core import StubCore
 
 from adapters.discord.adapter import DiscordAdapter
+from adapters.discord.app import UnspinClient
 from bot.errors import ConfigError
 from bot.models import MessageRef
 from bot.poll_models import PollState
@@ -304,9 +305,14 @@ async def test_gateway_resume_replay_is_answered_once(
 
 
 async def test_gateway_non_resumable_close_identifies_again(
-    fake: FakeDiscord, start_adapter: StartAdapter, core: StubCore
+    fake: FakeDiscord, start_adapter: StartAdapter, core: StubCore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A session that cannot resume (4009): the client identifies afresh and keeps answering."""
+
+    async def no_wait(self: object, shard_id: int | None, *, initial: bool = False) -> None:
+        return None  # discord.py waits 5 s before identifying again (Discord's identify limit)
+
+    monkeypatch.setattr(UnspinClient, "before_identify_hook", no_wait)
     await start_adapter()
     await fake.drop(4009)
     await fake.wait_until(lambda: len(fake.identifies) == 2, within=10)
