@@ -155,7 +155,10 @@ class Core:
                         raise
                     await self.jobs.finish(job)  # answered with OOPS below; no retry loop
                     raise
-                await self.jobs.finish(job)
+                if not self.supervisor.accepting and any(o.kind == "busy" for o in outcomes):
+                    self.jobs.release(job)  # refused by the shutdown: the next start answers
+                else:
+                    await self.jobs.finish(job)
                 return outcomes
             finally:
                 self._active -= 1

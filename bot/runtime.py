@@ -221,11 +221,20 @@ def _install_signals(stop: asyncio.Event) -> None:
             loop.add_signal_handler(signum, on_signal, signum)
 
 
-async def serve(settings: Settings, modules: dict[str, ModuleType], **options: Any) -> int:
-    """Run the adapters, the poll timers and the HTTP server until a signal or the adapters end."""
+async def serve(
+    settings: Settings,
+    modules: dict[str, ModuleType],
+    *,
+    services_options: dict[str, Any] | None = None,
+    **options: Any,
+) -> int:
+    """Run the adapters, the poll timers and the HTTP server until a signal or the adapters end.
+
+    `services_options` go to `build_services` (tests inject a fetcher and an analyser).
+    """
     stop = asyncio.Event()
     _install_signals(stop)
-    async with build_services(settings) as services:
+    async with build_services(settings, **(services_options or {})) as services:
         adapters: dict[str, Adapter] = {
             name: module.create(services.core, settings, **options.get(name, {}))
             for name, module in modules.items()
@@ -234,6 +243,8 @@ async def serve(settings: Settings, modules: dict[str, ModuleType], **options: A
         started = time.monotonic()
         tasks = [asyncio.create_task(a.run(stop), name=f"adapter:{n}") for n, a in adapters.items()]
         timers = asyncio.create_task(services.core.polls.run_timers(adapters, stop))
+        # Link jobs the last run claimed but never answered (stopped or crashed mid-work).
+        resumer = asyncio.create_task(services.core.resume_jobs(adapters))
         log.info("unspin running: adapters %s, port %d", ", ".join(adapters), http.port)
         stopping = asyncio.create_task(stop.wait())
         await asyncio.wait([*tasks, stopping], return_when=asyncio.FIRST_COMPLETED)
@@ -249,7 +260,7 @@ async def serve(settings: Settings, modules: dict[str, ModuleType], **options: A
         deadline = shutdown_started + max(settings.service.drain_s - CLOSE_RESERVE_S, 0.1)
         services.supervisor.stop_intake()
         await asyncio.wait([*tasks, timers], timeout=min(2.0, deadline - time.monotonic()))
-        for task in (*tasks, timers):
+        for task in (*tasks, timers, resumer):
             task.cancel()
         clean = await services.supervisor.drain(max(deadline - time.monotonic(), 0.1))
         await http.close()
