@@ -18,6 +18,7 @@ from adapters.outbound import ChannelPacer
 from adapters.slack import translate as t
 from adapters.slack.conversation import SlackConversation
 from adapters.slack.settings import SlackAdapterSettings
+from adapters.slack.unfurl import UnfurlConversation
 from bot.models import ActionEvent, IncomingMessage, User
 from bot.ports import Conversation
 
@@ -84,6 +85,7 @@ class Listeners:
         self.app.event("message")(self.on_message)
         self.app.event("app_mention")(self.on_mention)
         self.app.event("reaction_added")(self.on_reaction)
+        self.app.event("link_shared")(self.on_link_shared)
         self.app.command("/summarize")(self.on_command)
         self.app.command(t.SETTINGS_COMMAND)(self.on_settings)
         self.app.shortcut(t.SHORTCUT_ID)(self.on_shortcut)
@@ -151,6 +153,12 @@ class Listeners:
         """The "Unspin this" message shortcut: answer in the message's thread."""
         await ack()
         await self._answer(t.incoming_from_shortcut(body), _hook(body))
+
+    async def on_link_shared(self, body: dict[str, Any]) -> None:
+        """Links from registered domains in channels without the bot: the card as the unfurl."""
+        for msg in t.incoming_from_link_shared(body):
+            conv = UnfurlConversation(self.client, msg.channel_id, msg.message_id, msg.text)
+            await self.core.handle_message(msg, conv)
 
     async def on_reaction(self, body: dict[str, Any]) -> None:
         """A :newspaper: reaction asks for the reacted message to be summarised."""

@@ -259,3 +259,34 @@ def action_from_block_action(body: Mapping[str, Any]) -> ActionEvent | None:
         message_id=str(message.get("ts") or container.get("message_ts") or "") or None,
         thread_id=str(message["thread_ts"]) if message.get("thread_ts") else None,
     )
+
+
+def incoming_from_link_shared(body: Mapping[str, Any]) -> list[IncomingMessage]:
+    """The links of a `link_shared` event worth unfurling, one IncomingMessage each.
+
+    Only posted messages in channels the bot is not a member of: where it is a member the
+    `message` event already answers in the thread, and composer previews are drafts.
+    """
+    event = body["event"]
+    if event.get("source") == "composer" or event.get("is_bot_user_member"):
+        return []
+    user = str(event.get("user") or "")
+    found: list[IncomingMessage] = []
+    for n, link in enumerate(event.get("links") or []):
+        url = str(link.get("url") or "")
+        if not url.startswith(("https://", "http://")):
+            continue
+        found.append(
+            IncomingMessage(
+                platform=PLATFORM,
+                event_id=f"{body.get('event_id') or event['message_ts']}:{n}",
+                channel_id=str(event["channel"]),
+                message_id=str(event["message_ts"]),
+                author=User(user, user),
+                text=url,
+                trigger="link",
+                thread_id=str(event["thread_ts"]) if event.get("thread_ts") else None,
+                guild_id=str(body.get("team_id") or "") or None,
+            )
+        )
+    return found
