@@ -191,6 +191,7 @@ async def run(args: argparse.Namespace, origin: str) -> dict[str, Any]:
         analyses = services.metrics.analyses._value.get()
         peak_fetch = services.supervisor.stats.peak_fetching
         queue_shed = services.supervisor.stats.shed
+        commits = services.store.write_commits
     latencies = sorted(c.answers[0][0] - c.started for c in convs if c.answers)
     seen: set[str] = set()
     first: list[float] = []
@@ -219,6 +220,7 @@ async def run(args: argparse.Namespace, origin: str) -> dict[str, Any]:
         "cache_hits": cached,
         "peak_fetching": peak_fetch,
         "queue_shed": queue_shed,
+        "commits": commits,
     }
 
 
@@ -263,6 +265,7 @@ def main() -> int:
     print(f"analyses / cache hits {result['analyses']:.0f} / {result['cache_hits']:.0f}")
     print(f"peak fetches at once  {result['peak_fetching']} (cap {args.fetches})")
     print(f"first answers         {dict(sorted(result['kinds'].items()))}  lost: {lost}")
+    print(f"batched write commits {result['commits']} (claims, shares, finished jobs)")
     print(f"busy from a full job queue {result['queue_shed']} (the rest: too many events at once)")
     print(
         f"event -> answer       median {statistics.median(lat) * 1000:.0f} ms, "

@@ -64,6 +64,11 @@ class ArticleService:
         """The link behind a card key, when this process has seen it."""
         return self._keys.get(key)
 
+    def is_warm(self, url: str) -> bool:
+        """True when an answer for `url` needs no new work: recently analysed or in flight."""
+        hit = self._recent.get(url)
+        return (hit is not None and hit[0] > self._monotonic()) or self.supervisor.in_flight(url)
+
     async def analysis_for_url(self, url: str) -> Analysis:
         """The analysis of a normalised link; raises FetchError, ExtractionError or Busy."""
         self._keys[links.link_key(url)] = url

@@ -136,12 +136,14 @@ class Core:
                 if explicit:
                     await self._say(conv, _no_article(scan))
                 return []
-            if self._active >= self.max_events:
+            # Links already analysed or in flight add no work: they are never shed.
+            new_work = not all(self.articles.is_warm(url) for url in scan.articles)
+            if new_work and self._active >= self.max_events:
                 # Past capacity: a quick busy notice beats an answer minutes late.
                 self.metrics.shed.inc()
                 await self._say(conv, str(Busy()))
                 return [Outcome(url, "busy") for url in scan.articles]
-            self._active += 1
+            self._active += new_work
             try:
                 job = await self.jobs.claim(msg)
                 if job is None:
@@ -161,7 +163,7 @@ class Core:
                     await self.jobs.finish(job)
                 return outcomes
             finally:
-                self._active -= 1
+                self._active -= new_work
         except UnspinError as error:
             await self._say(conv, str(error))
         except Exception:
@@ -179,8 +181,12 @@ class Core:
         job: Job,
     ) -> list[Outcome]:
         self.metrics.links_seen.inc(len(scan.articles))
-        # A resumed job was admitted before the restart; limits judged it then.
-        if not job.resumed and not await self._within_limits(msg, conv, explicit):
+        # A resumed job was admitted before the restart; limits judged it then. Links answered
+        # here lately cost nothing (a pointer or silence), so they do not count either.
+        repeats = not explicit and all(
+            self.answers.answered_here(msg.platform, msg.channel_id, url) for url in scan.articles
+        )
+        if not (job.resumed or repeats) and not await self._within_limits(msg, conv, explicit):
             return [Outcome(url, "limited") for url in scan.articles]
         outcomes = [
             await self.answers.answer(msg, conv, config, url, explicit, job=job)

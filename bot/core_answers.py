@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 OutcomeKind = Literal["card", "pointer", "busy", "error", "quiet", "limited"]
 OOPS = "Something went wrong while reading that link; the error has been logged."
+# One pointer per link and channel in this time; repeats in between get no answer at all.
+POINTER_GAP = timedelta(seconds=60)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,15 @@ class LinkAnswers:
         self._answering: dict[tuple[str, str, str], asyncio.Future[tuple[bool, str | None]]] = {}
         # Cards this process posted: repeats point to them without a database read.
         self._refs: OrderedDict[tuple[str, str, str], tuple[datetime, MessageRef]] = OrderedDict()
+        self._pointed: OrderedDict[tuple[str, str, str], datetime] = OrderedDict()
+
+    def answered_here(self, platform: str, channel_id: str, url: str) -> bool:
+        """True when this process answered (or is answering) the link in the channel lately."""
+        where = (platform, channel_id, url)
+        known = self._refs.get(where)
+        window = timedelta(seconds=self.repeat_window_s)
+        recent = known is not None and self.clock() - known[0] <= window
+        return recent or where in self._answering
 
     async def _say(self, conv: Conversation, text: str) -> None:
         try:
@@ -89,14 +100,14 @@ class LinkAnswers:
         window = timedelta(seconds=self.repeat_window_s)
         # Someone asking explicitly gets the card again (from the cache); shares get a pointer.
         pointers = bool(window) and not explicit
-        if pointers and await self._point_to_earlier(msg, conv, where, window, database=False):
-            return Outcome(url, "pointer")
+        if pointers and (kind := await self._point(msg, conv, where, window, database=False)):
+            return Outcome(url, kind)
         running = self._answering.get(where)
         if running is not None:
             # The same link is being answered in this channel right now: wait, then point to it.
             posted, error = await asyncio.shield(running)
-            if posted and await self._point_to_earlier(msg, conv, where, window):
-                return Outcome(url, "pointer")
+            if posted and (kind := await self._point(msg, conv, where, window)):
+                return Outcome(url, kind)
             if error is not None and (explicit or error == str(Busy())):
                 await self._say(conv, error)
             return Outcome(url, "busy" if error == str(Busy()) else "error")
@@ -105,16 +116,16 @@ class LinkAnswers:
         self._answering[where] = future
         result: tuple[bool, str | None] = (False, OOPS)
         try:
-            if pointers and await self._point_to_earlier(msg, conv, where, window):
+            if pointers and (kind := await self._point(msg, conv, where, window)):
                 result = (True, None)
-                return Outcome(url, "pointer")
+                return Outcome(url, kind)
             outcome, result = await self._answer_fresh(msg, conv, config, url, explicit, job)
             return outcome
         finally:
             self._answering.pop(where, None)
             future.set_result(result)
 
-    async def _point_to_earlier(
+    async def _point(
         self,
         msg: IncomingMessage,
         conv: Conversation,
@@ -122,27 +133,35 @@ class LinkAnswers:
         window: timedelta,
         *,
         database: bool = True,
-    ) -> bool:
+    ) -> OutcomeKind | None:
+        """Point to the earlier card ("pointer"), stay silent ("quiet"), or None: no card."""
         known = self._refs.get(where)
         now = self.clock()
         if known is not None and now - known[0] <= window:
             shared_at, ref = known[0], known[1]
         elif not database:
-            return False
+            return None
         else:
             share = await self.store.find_recent_share(
                 msg.platform, msg.channel_id, where[2], window
             )
             if share is None:
-                return False
+                return None
             shared_at, ref = share.shared_at, None
+        last = self._pointed.get(where)
+        if last is not None and now - last < POINTER_GAP:
+            return "quiet"  # the pointer moments ago is still on screen: no noise
+        self._pointed[where] = now
+        self._pointed.move_to_end(where)
+        while len(self._pointed) > 5000:
+            self._pointed.popitem(last=False)
         minutes = max(int((now - shared_at).total_seconds() // 60), 0)
         ago = "just now" if minutes < 1 else f"{_ago(minutes)} ago"
         link = f": {ref.link}" if ref is not None and ref.link else "."
         self.metrics.pointers.inc()
         reply = pointer(f"Already summarised in this channel {ago}{link}")
         await conv.reply(reply, in_thread=True)
-        return True
+        return "pointer"
 
     async def _answer_fresh(
         self,

@@ -106,6 +106,11 @@ class SqlStore:
     ) -> None:
         await self.close()
 
+    @property
+    def write_commits(self) -> int:
+        """Commits of batched small writes so far (event claims, shares, finished jobs)."""
+        return self._writes.commits
+
     def now(self) -> datetime:
         """The store's clock (injected in tests)."""
         return self._clock()

@@ -87,6 +87,10 @@ class Supervisor:
         """Distinct keyed jobs in flight."""
         return len(self._jobs)
 
+    def in_flight(self, key: str) -> bool:
+        """True while a job with this key runs (a new caller would join it)."""
+        return key in self._jobs
+
     @property
     def tasks(self) -> int:
         """Background tasks (spawned handlers and jobs) not finished yet."""

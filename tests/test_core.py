@@ -80,7 +80,8 @@ async def test_repeated_link_points_to_the_earlier_card_without_refetching(
 async def test_hundred_shares_at_once_fetch_once_and_answer_once(
     tmp_path: Path, backend: str
 ) -> None:
-    """100 concurrent messages with one link: one fetch, one analysis, one card, 99 pointers."""
+    """100 concurrent messages with one link: one fetch, one analysis, one card, one pointer,
+    then silence (plan item 73)."""
     async with wired_core(
         tmp_path,
         {A: article_text(1)},
@@ -93,7 +94,8 @@ async def test_hundred_shares_at_once_fetch_once_and_answer_once(
             *(core.handle_message(message(A, user=f"u{n}"), conv) for n in range(100))
         )
         kinds = [o.kind for r in results for o in r]
-        assert kinds.count("card") == 1 and kinds.count("pointer") == 99
+        assert kinds.count("card") == 1 and kinds.count("pointer") + kinds.count("quiet") == 99
+        assert conv.kinds == ["card", "pointer"]
         assert fetcher.calls == [A]
         assert core.articles.analyzer.calls == 1  # type: ignore[attr-defined]
 
