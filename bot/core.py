@@ -15,6 +15,7 @@ from bot.core_channels import ChannelDirectory
 from bot.core_jobs import Job, JobBook
 from bot.core_polls import PollFlow
 from bot.errors import UnspinError
+from bot.fairness import current_owner
 from bot.metrics import Metrics
 from bot.models import (
     ActionEvent,
@@ -120,6 +121,7 @@ class Core:
         """A message that may carry links; the channel's mode decides whether to answer."""
         if msg.author.is_bot:
             return []
+        current_owner.set(f"{msg.platform}:{msg.channel_id}")
         explicit = msg.trigger not in ("link", "reaction")
         try:
             config = await self.channel_config(msg.platform, msg.channel_id)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from bot.errors import UnspinError
+from bot.fairness import FairSlots
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +67,10 @@ class Supervisor:
         if min(max_fetches, max_analyses, max_pending) < 1:
             raise ValueError("supervisor limits must be at least 1")
         self.max_pending = max_pending
-        self._fetch_slots = asyncio.Semaphore(max_fetches)
-        self._cpu_slots = asyncio.Semaphore(max_analyses)
+        # Slots go round-robin between channels (bot.fairness.current_owner), so a channel
+        # flooding links cannot make every other channel wait behind its queue.
+        self._fetch_slots = FairSlots(max_fetches)
+        self._cpu_slots = FairSlots(max_analyses)
         self._own_executor = executor is None
         self._executor = executor or ThreadPoolExecutor(
             max_workers=max_analyses, thread_name_prefix="unspin-analysis"
@@ -149,7 +152,7 @@ class Supervisor:
     @contextlib.asynccontextmanager
     async def fetch_slot(self) -> AsyncIterator[None]:
         """Hold one of the bounded fetch slots for the duration of the block."""
-        async with self._fetch_slots:
+        async with self._fetch_slots.hold():
             self.stats.fetching += 1
             self.stats.peak_fetching = max(self.stats.peak_fetching, self.stats.fetching)
             try:
@@ -159,7 +162,7 @@ class Supervisor:
 
     async def run_cpu(self, fn: Callable[..., T], *args: Any) -> T:
         """Run CPU-bound `fn(*args)` in the executor under the analysis bound."""
-        async with self._cpu_slots:
+        async with self._cpu_slots.hold():
             self.stats.analysing += 1
             self.stats.peak_analysing = max(self.stats.peak_analysing, self.stats.analysing)
             try:
