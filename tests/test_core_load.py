@@ -1,4 +1,4 @@
-"""Plan items 71-73 scaled down: only new work is shed, repeats stay quiet."""
+"""Plan items 71-73 scaled down: bounded overload, only new work shed, quiet repeats."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 from core_support import article_text, message, wired_core
 
+from bot.settings import ChannelsSettings
 from bot.testing import FixedClock, RecordingConversation
 
 A = "https://news.example/a"
@@ -54,3 +55,37 @@ async def test_repeats_of_a_link_in_flight_are_not_shed_at_capacity(tmp_path: Pa
         assert [o.kind for o in await first] == ["card"]
         assert [o.kind for o in await repeat] == ["card"]
         assert fetcher.calls == [A]
+
+
+async def test_overload_stays_bounded_tells_the_shed_and_recovers(tmp_path: Path) -> None:
+    """Ten times the admission cap of new links at once: at most the cap in progress, every
+    other message told the bot is busy, none left unanswered, and new links work again after."""
+    urls = [f"https://news.example/{n}" for n in range(41)]
+    limits = ChannelsSettings(user_per_minute=100, channel_per_minute=100)
+    pages = {url: article_text(n) for n, url in enumerate(urls)}
+    async with wired_core(tmp_path, pages, delay_s=0.05, channels=limits) as (core, fetcher, _):
+        core.max_events = 4
+        peak = 0
+
+        async def watch() -> None:
+            nonlocal peak
+            while True:
+                peak = max(peak, core._active)
+                await asyncio.sleep(0)
+
+        watcher = asyncio.create_task(watch())
+        convs = [RecordingConversation(channel_id=f"C{n}") for n in range(40)]
+        await asyncio.gather(
+            *(
+                core.handle_message(message(u, channel=f"C{n}"), c)
+                for n, (u, c) in enumerate(zip(urls[:40], convs, strict=True))
+            )
+        )
+        watcher.cancel()
+        firsts = [c.kinds[0] if c.posted else "LOST" for c in convs]
+        assert peak <= 4 and firsts.count("card") == 4 and firsts.count("say") == 36
+        assert all("busy" in c.said[0] for c in convs if c.said)
+        assert len(fetcher.calls) == 4
+        after = RecordingConversation()
+        await core.handle_message(message(urls[40]), after)
+        assert after.kinds == ["card"]
