@@ -20,6 +20,10 @@ from fakes import discord_payloads as p
 
 JSON = dict[str, Any]
 MESSAGE_CONTENT = 1 << 15
+# The INTERACTION_CREATE fields the docs mark required (receiving-and-responding.mdx), "user"
+# standing in for "member" outside guilds; `channel`, locale and the rest are optional.
+DOCUMENTED_REQUIRED = ("id", "application_id", "type", "data", "guild_id", "channel_id",
+                       "member", "user", "token", "version")  # fmt: skip
 PRIVILEGED = (1 << 1) | (1 << 8) | MESSAGE_CONTENT
 
 
@@ -274,12 +278,14 @@ class FakeDiscord:
         channel_id: str | None = None,
         permissions: str = "2147483647",
         sparse: bool = False,
+        minimal: bool = False,
     ) -> JSON:
         """Send INTERACTION_CREATE; the 3-second deadline starts now.
 
         `permissions` are the member's resolved permissions (the default includes ADMINISTRATOR;
         "1024" is a plain member who can only view the channel). `sparse` leaves out the fields
         the docs' example interactions lack (application_id, version, attachment_size_limit).
+        `minimal` keeps only the documented required fields (no `channel` object, no locale).
         """
         iid = p.snowflake()
         payload: JSON = {
@@ -307,6 +313,10 @@ class FakeDiscord:
         if sparse:
             for key in ("application_id", "version", "attachment_size_limit"):
                 del payload[key]
+        if minimal:
+            # A component interaction always carries the message its button is on.
+            keep = (*DOCUMENTED_REQUIRED, "message") if itype == 3 else DOCUMENTED_REQUIRED
+            payload = {k: v for k, v in payload.items() if k in keep}
         self.interactions[iid] = PendingInteraction(payload, time.monotonic())
         self._tokens[payload["token"]] = iid
         await self.dispatch("INTERACTION_CREATE", payload)
@@ -319,7 +329,9 @@ class FakeDiscord:
         return {"id": cid, "type": 0, "guild_id": self.guild_id, "name": "channel-0",
                 "permissions": "2147483647"}  # fmt: skip
 
-    async def slash(self, name: str, *, sparse: bool = False, **options: str) -> JSON:
+    async def slash(
+        self, name: str, *, sparse: bool = False, minimal: bool = False, **options: str
+    ) -> JSON:
         """A person runs a slash command with string options."""
         opts = [{"name": k, "type": 3, "value": v} for k, v in options.items()]
         return await self.interact(
@@ -332,9 +344,10 @@ class FakeDiscord:
                 "guild_id": self.guild_id,
             },
             sparse=sparse,
+            minimal=minimal,
         )
 
-    async def message_command(self, name: str, target: JSON) -> JSON:
+    async def message_command(self, name: str, target: JSON, *, minimal: bool = False) -> JSON:
         """A person runs a message context-menu command on `target` (content always included)."""
         data = {
             "id": p.snowflake(),
@@ -344,7 +357,7 @@ class FakeDiscord:
             "guild_id": self.guild_id,
             "resolved": {"messages": {target["id"]: target}},
         }
-        return await self.interact(2, data)
+        return await self.interact(2, data, minimal=minimal)
 
     async def click(
         self,
@@ -353,12 +366,13 @@ class FakeDiscord:
         *,
         user: JSON | None = None,
         permissions: str = "2147483647",
+        minimal: bool = False,
     ) -> JSON:
         """A person clicks a button on `message`."""
         data = {"component_type": 2, "custom_id": custom_id}
         return await self.interact(
             3, data, message=message, user=user, channel_id=message["channel_id"],
-            permissions=permissions,
+            permissions=permissions, minimal=minimal,
         )  # fmt: skip
 
     # REST --------------------------------------------------------------------------------
@@ -514,6 +528,10 @@ class FakeDiscord:
             return self._start_thread(cid, rest[1], body)
         if not rest and m == "GET":
             found = self.threads.get(cid)
+            if found is None and cid in self.channel_ids:
+                found = p.guild(self.guild_id, self.channel_ids, self.bot_user)["channels"][
+                    self.channel_ids.index(cid)
+                ]
             return (200, found) if found else (404, {"code": 10003, "message": "Unknown Channel"})
         if rest[:1] == ["polls"] and rest[-1] == "expire" and m == "POST":
             return 200, self.messages.get(rest[1], {})

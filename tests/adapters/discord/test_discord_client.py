@@ -289,9 +289,10 @@ async def test_hostile_card_pings_nobody_and_links_nothing_foreign(
 
 
 async def test_gateway_resume_replay_is_answered_once(
-    fake: FakeDiscord, start_adapter: StartAdapter, core: StubCore
+    fake: FakeDiscord, start_adapter: StartAdapter, core: StubCore, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A resumable close: the client resumes the session; a replayed message is answered once."""
+    caplog.set_level(logging.WARNING, logger="adapters.discord")
     await start_adapter()
     await fake.post_message(f"<@{fake.app_id}> {URL}")
     seq = fake.seq
@@ -302,12 +303,18 @@ async def test_gateway_resume_replay_is_answered_once(
     await asyncio.sleep(0.2)
     assert fake.resumes[0]["session_id"] == "session-1" and len(fake.identifies) == 1
     assert len(fake.find("POST", f"/channels/{fake.channel_id}/messages")) == 1
+    assert "may have been missed" not in caplog.text  # a resume replays: no gap to report
 
 
 async def test_gateway_non_resumable_close_identifies_again(
-    fake: FakeDiscord, start_adapter: StartAdapter, core: StubCore, monkeypatch: pytest.MonkeyPatch
+    fake: FakeDiscord,
+    start_adapter: StartAdapter,
+    core: StubCore,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A session that cannot resume (4009): the client identifies afresh and keeps answering."""
+    """A session that cannot resume (4009): identifies afresh, keeps answering, logs the gap."""
+    caplog.set_level(logging.WARNING, logger="adapters.discord")
 
     async def no_wait(self: object, shard_id: int | None, *, initial: bool = False) -> None:
         return None  # discord.py waits 5 s before identifying again (Discord's identify limit)
@@ -320,3 +327,8 @@ async def test_gateway_non_resumable_close_identifies_again(
     await fake.post_message(f"<@{fake.app_id}> {URL}")
     await fake.wait_call("POST", f"/channels/{fake.channel_id}/messages")
     assert fake.resumes == []
+    # READY is dispatched once the guilds have streamed in, which may follow the answer.
+    await fake.wait_until(lambda: "may have been missed" in caplog.text)
+    (gap,) = [r for r in caplog.records if "may have been missed" in r.getMessage()]
+    assert gap.levelno == logging.WARNING and "could not be resumed" in gap.getMessage()
+    assert "offline" in gap.getMessage() and "unknown" not in gap.getMessage()
