@@ -23,6 +23,8 @@ from bot.models import ActionEvent, IncomingMessage, User
 from bot.ports import Conversation
 
 log = logging.getLogger(__name__)
+# The logger of bolt's request verification middleware (slack_bolt.logger.get_bolt_logger).
+REFUSAL_LOGGER = "slack_bolt.RequestVerification"
 
 
 class Core(Protocol):
@@ -53,8 +55,32 @@ def web_client(settings: SlackAdapterSettings) -> AsyncWebClient:
     )
 
 
+class WithholdRefusedBody(logging.Filter):
+    """bolt logs the whole body of a request whose signature fails: message text, user ids.
+
+    Anyone can send such a request, and the body may be a real, replayed message; the log
+    keeps the refusal, its signature and timestamp, and drops the body.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Cut the body out of bolt's "Invalid request signature" line; keep every record."""
+        message = record.getMessage()
+        cut = message.find(", body: ")
+        if message.startswith("Invalid request signature") and cut >= 0:
+            record.msg = message[:cut] + ", body withheld)"
+            record.args = ()
+        return True
+
+
+def _quiet_refusals() -> None:
+    logger = logging.getLogger(REFUSAL_LOGGER)
+    if not any(isinstance(f, WithholdRefusedBody) for f in logger.filters):
+        logger.addFilter(WithholdRefusedBody())
+
+
 def build_app(settings: SlackAdapterSettings, core: Core, pacer: ChannelPacer) -> AsyncApp:
     """An AsyncApp wired to the core; acks first, then works (Slack re-sends after 3 s)."""
+    _quiet_refusals()
     secret = settings.signing_secret.get_secret_value() if settings.signing_secret else None
     app = AsyncApp(
         client=web_client(settings),
