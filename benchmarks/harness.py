@@ -60,9 +60,12 @@ def _origin(port_queue: Any, min_ms: int, max_ms: int) -> None:
             raise web.HTTPFound(request.path)
         resp = web.StreamResponse(headers={"Content-Type": "text/html"})
         await resp.prepare(request)
-        for _ in range(60):
-            await resp.write(b"<p>drip</p>")
-            await asyncio.sleep(1)
+        try:
+            for _ in range(60):
+                await resp.write(b"<p>drip</p>")
+                await asyncio.sleep(1)
+        except ConnectionError:  # the bot gave up on the page, as it should
+            pass
         return resp
 
     async def stats(request: web.Request) -> web.Response:

@@ -107,7 +107,7 @@ async def slow_server() -> AsyncIterator[tuple[str, list[str]]]:
 
 
 async def _start_service(
-    tmp_path: Path, hostport: str, n_links: int
+    tmp_path: Path, hostport: str, n_links: int, **extra: str
 ) -> tuple[asyncio.subprocess.Process, int]:
     env = _env(
         tmp_path,
@@ -118,6 +118,7 @@ async def _start_service(
         UNSPIN_CHANNELS__CHANNEL_PER_MINUTE="1000",
         UNSPIN_FETCH__ALLOW_HOSTS=hostport,
         UNSPIN_SERVICE__LOG_FORMAT="json",
+        **extra,
     )
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.cli", "run",
@@ -168,6 +169,25 @@ async def test_sigterm_with_50_jobs_in_flight_exits_0_within_8_s(
         elapsed = time.monotonic() - started
         assert status == 0
         assert elapsed < 8.0
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+
+
+async def test_sigint_drains_like_sigterm(
+    tmp_path: Path, slow_server: tuple[str, list[str]]
+) -> None:
+    """SIGINT (Ctrl-C) stops intake and drains within the drain budget, then exits 0."""
+    hostport, seen = slow_server
+    proc, _ = await _start_service(tmp_path, hostport, 5, UNSPIN_SERVICE__DRAIN_S="2")
+    try:
+        await _wait_for(lambda: len(seen) >= 5)
+        started = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        status = await asyncio.wait_for(proc.wait(), timeout=15)
+        assert status == 0
+        assert time.monotonic() - started < 3.0
     finally:
         if proc.returncode is None:
             proc.kill()

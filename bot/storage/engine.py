@@ -28,9 +28,15 @@ def is_sqlite(url: str | URL) -> bool:
 
 
 def sqlite_path(url: str | URL) -> Path | None:
-    """The database file of a SQLite URL, or None for an in-memory database."""
-    database = make_url(url).database
-    if not database or database == ":memory:" or database.startswith("file:"):
+    """The database file of a SQLite URL, or None for an in-memory database or another engine."""
+    parsed = make_url(url)
+    database = parsed.database
+    if (
+        parsed.get_backend_name() != "sqlite"
+        or not database
+        or database == ":memory:"
+        or database.startswith("file:")
+    ):
         return None
     return Path(database)
 
