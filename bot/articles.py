@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot import links
+from bot.errors import ExtractionError
 from bot.metrics import Metrics
 from bot.models import Analysis, Article
 from bot.ports import ArticleAnalyzer, BotStore, FetchedPageLike, Fetcher
@@ -19,6 +20,28 @@ from bot.tasks import Supervisor
 log = logging.getLogger(__name__)
 
 KEY_PREFIX = "key:"
+# The analysis rules (cue words, attribution, forecasts) are written for English only.
+SUPPORTED_LANGUAGES = ("en",)
+_NAMES = {
+    "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "nl": "Dutch",
+    "pt": "Portuguese", "pl": "Polish", "sv": "Swedish", "da": "Danish", "ru": "Russian",
+    "uk": "Ukrainian", "tr": "Turkish", "ar": "Arabic", "zh": "Chinese", "ja": "Japanese",
+}  # fmt: skip
+
+
+class UnsupportedLanguage(ExtractionError):
+    """The article is in a language the analysis cannot read yet."""
+
+
+def check_language(article: Article) -> Article:
+    """The article itself, or UnsupportedLanguage when it is not in English."""
+    code = (article.language or "en").lower().split("-")[0]
+    if code not in SUPPORTED_LANGUAGES:
+        name = _NAMES.get(code, f"a language I read as '{code}'")
+        raise UnsupportedLanguage(
+            f"That article is in {name}; I can only summarise English articles so far."
+        )
+    return article
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +125,7 @@ class ArticleService:
 
     async def analysis_for_article(self, source: str, article: Article) -> Analysis:
         """Analyse an article read by the adapter and cache it under `source` like a link."""
+        check_language(article)
         self._keys[links.link_key(source)] = source
 
         async def work() -> Analysis:
@@ -142,4 +166,4 @@ class ArticleService:
         return analysis
 
     def _analyse_page(self, page: FetchedPageLike) -> Analysis:
-        return self.analyzer.analyze(self.extract(page))
+        return self.analyzer.analyze(check_language(self.extract(page)))

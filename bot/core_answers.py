@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from bot import links
-from bot.articles import ArticleService
+from bot.articles import ArticleService, UnsupportedLanguage
 from bot.core_jobs import Job
 from bot.errors import ExtractionError, FetchError, NotHtml
 from bot.metrics import Metrics
@@ -180,7 +180,9 @@ class LinkAnswers:
             return Outcome(url, "busy"), (False, str(error))
         except (FetchError, ExtractionError) as error:
             self.metrics.fetch_failures.labels(type(error).__name__).inc()
-            if explicit or not isinstance(error, (NotHtml, ExtractionError)):
+            # Pages that are not articles stay quiet; a language we cannot read yet is said.
+            quiet = isinstance(error, (NotHtml, ExtractionError))
+            if explicit or not quiet or isinstance(error, UnsupportedLanguage):
                 await self._say(conv, str(error))
             return Outcome(url, "error"), (False, str(error))
         language = analysis.article.language

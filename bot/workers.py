@@ -36,11 +36,12 @@ def _analyzer() -> ArticleAnalyzer:
 
 def analyse_page(page: FetchedPageLike) -> Analysis:
     """Extract and analyse a fetched page in this worker."""
+    from bot.articles import check_language
     from bot.fetch import FetchedPage
     from bot.sources import article_from_page
 
     assert isinstance(page, FetchedPage)
-    return _analyzer().analyze(article_from_page(page))
+    return _analyzer().analyze(check_language(article_from_page(page)))
 
 
 def analyse_article(article: Article) -> Analysis:
