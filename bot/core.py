@@ -255,6 +255,13 @@ class Core:
         if not user.is_bot:
             await self.polls.vote_native(platform, message_ref, user.id, option, event_id)
 
+    async def handle_native_unvote(
+        self, platform: str, message_ref: str, user: User, option: int
+    ) -> None:
+        """A vote taken back in a platform's own poll (Discord's MESSAGE_POLL_VOTE_REMOVE)."""
+        if not user.is_bot:
+            await self.polls.unvote_native(platform, message_ref, user.id, option)
+
     async def handle_action(self, event: ActionEvent, conv: Conversation) -> None:
         """A click on a card or poll action: start a poll, vote, close, show details."""
         if event.user.is_bot:

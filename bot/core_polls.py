@@ -149,6 +149,19 @@ class PollFlow:
         self.metrics.votes.inc()
         return voters
 
+    async def unvote_native(
+        self, platform: str, message_ref: str, user_id: str, option: int
+    ) -> int | None:
+        """A vote taken back in a platform's own poll (Discord's MESSAGE_POLL_VOTE_REMOVE)."""
+        state = await self.store.find_poll_by_message(platform, message_ref)
+        if state is None:
+            return None
+        try:
+            return await self.store.remove_vote(state.id, user_id, option)
+        except PollError as error:
+            log.info("native vote removal on poll %d not applied: %s", state.id, error)
+            return None
+
     async def vote(self, event: ActionEvent, conv: Conversation) -> int | None:
         """Set the person's vote (ref "poll:option"); a click sets, never toggles."""
         poll_id, option = _ints(event.ref, 2)

@@ -203,6 +203,10 @@ class BotStore(Protocol):
         """Set a person's vote; return the number of voters."""
         ...
 
+    async def remove_vote(self, poll_id: int, user_id: str, option: int) -> int:
+        """Withdraw a person's vote for `option` (if that is their vote); return the voters."""
+        ...
+
     async def close_poll(self, poll_id: int, *, closed_by: str | None = None) -> PollState:
         """Close a poll; return it with the final tally."""
         ...

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.poll_errors import StorageError
+from bot.poll_errors import PollClosed, PollNotFound, StorageError
 from bot.poll_models import PollSpec, PollState
 from bot.storage import job_queries as jq
 from bot.storage import migrate
@@ -24,7 +24,7 @@ from bot.storage.batch import VoteBatcher, WriteBatcher
 from bot.storage.engine import READ_ONLY, create_engine, redacted
 from bot.storage.job_queries import JobClaim, PendingJob
 from bot.storage.records import ChannelConfig, Share
-from bot.storage.tables import analyses, channel_settings, polls, processed_events, shares
+from bot.storage.tables import analyses, channel_settings, polls, processed_events, shares, votes
 
 log = logging.getLogger(__name__)
 
@@ -304,6 +304,30 @@ class SqlStore:
         InvalidOption. With `event_key`, a redelivered platform event changes nothing.
         """
         return await self._votes.cast(poll_id, user_id, option, event_key=event_key, now=self.now())
+
+    async def remove_vote(self, poll_id: int, user_id: str, option: int) -> int:
+        """Withdraw the person's vote for `option` (a native poll's removal); return the voters.
+
+        Votes queued before it commit first, so a vote and its removal keep their order; a vote
+        for another option stays (Discord removes the old answer after adding a new one at
+        times). PollClosed once the poll is closed (its tally is final), PollNotFound.
+        """
+        await self._votes.close()
+        async with self._write() as conn:
+            await pq.lock_polls(conn, [poll_id])
+            gate = (
+                await conn.execute(
+                    sa.select(polls.c.status, polls.c.closes_at).where(polls.c.id == poll_id)
+                )
+            ).first()
+            if gate is None:
+                raise PollNotFound()
+            if gate.status != "open" or self.now() >= gate.closes_at:
+                raise PollClosed()
+            mine = (votes.c.poll_id == poll_id) & (votes.c.user_id == user_id)
+            await conn.execute(sa.delete(votes).where(mine & (votes.c.option == option)))
+            count = sa.select(sa.func.count()).select_from(votes).where(votes.c.poll_id == poll_id)
+            return int(await conn.scalar(count) or 0)
 
     async def close_poll(self, poll_id: int, *, closed_by: str | None = None) -> PollState:
         """Close the poll and return it with the final tally; PollClosed if it already was."""

@@ -48,6 +48,12 @@ class Core(Protocol):
         """Record a vote cast in a platform's own poll (found by its message)."""
         ...
 
+    async def handle_native_unvote(
+        self, platform: str, message_ref: str, user: User, option: int
+    ) -> None:
+        """Withdraw a vote from a platform's own poll (found by its message)."""
+        ...
+
     async def configure(self, msg: IncomingMessage, args: str, conv: Conversation) -> None:
         """Show the channel's settings, or change them when the user is a channel admin."""
         ...
@@ -320,14 +326,22 @@ class UnspinClient(discord.Client):
 
     async def on_raw_poll_vote_add(self, payload: discord.RawPollVoteActionEvent) -> None:
         """Votes in native polls come as raw events (the member cache is off): store them."""
-        vote = t.native_vote(
-            {"channel_id": payload.channel_id, "message_id": payload.message_id,
-             "user_id": payload.user_id, "answer_id": payload.answer_id}
-        )  # fmt: skip
+        vote = t.native_vote(_vote_payload(payload), occurrence=str(time.time_ns()))
         user = User(vote.user_id, vote.user_id)
         await self.core.handle_native_vote(
             t.PLATFORM, vote.message_id, user, vote.option, vote.event_id
         )
+
+    async def on_raw_poll_vote_remove(self, payload: discord.RawPollVoteActionEvent) -> None:
+        """A vote taken back in a native poll (also the first half of changing it)."""
+        vote = t.native_vote(_vote_payload(payload))
+        user = User(vote.user_id, vote.user_id)
+        await self.core.handle_native_unvote(t.PLATFORM, vote.message_id, user, vote.option)
+
+
+def _vote_payload(payload: discord.RawPollVoteActionEvent) -> dict[str, Any]:
+    return {"channel_id": payload.channel_id, "message_id": payload.message_id,
+            "user_id": payload.user_id, "answer_id": payload.answer_id}  # fmt: skip
 
 
 def _user_payload(user: discord.abc.User) -> dict[str, Any]:
@@ -390,6 +404,11 @@ class _NoCore:
 
     async def handle_native_vote(
         self, platform: str, message_ref: str, user: User, option: int, event_id: str
+    ) -> None:
+        raise RuntimeError("not serving events")
+
+    async def handle_native_unvote(
+        self, platform: str, message_ref: str, user: User, option: int
     ) -> None:
         raise RuntimeError("not serving events")
 

@@ -339,12 +339,18 @@ class NativeVote:
     event_id: str
 
 
-def native_vote(data: Mapping[str, Any]) -> NativeVote:
-    """Translate MESSAGE_POLL_VOTE_ADD; answer ids count from 1 in the order answers were sent."""
+def native_vote(data: Mapping[str, Any], occurrence: str = "") -> NativeVote:
+    """Translate MESSAGE_POLL_VOTE_ADD/REMOVE; answer ids count from 1 in the answers' order.
+
+    The gateway gives these events no id of their own. Once removals count, the same person
+    may add, remove and add the same answer again, so the receiver passes an `occurrence`
+    telling those adds apart (a replayed add is a harmless upsert of the same vote).
+    """
+    key = f"pollvote:{data['message_id']}:{data['user_id']}:{data['answer_id']}"
     return NativeVote(
         channel_id=str(data["channel_id"]),
         message_id=str(data["message_id"]),
         user_id=str(data["user_id"]),
         option=int(data["answer_id"]) - 1,
-        event_id=f"pollvote:{data['message_id']}:{data['user_id']}:{data['answer_id']}",
+        event_id=f"{key}:{occurrence}" if occurrence else key,
     )

@@ -255,10 +255,12 @@ class FakeDiscord:
             },
         )
 
-    async def vote_native(self, message_id: str, answer_id: int, user_id: str) -> None:
-        """A person votes in a native poll (MESSAGE_POLL_VOTE_ADD)."""
+    async def vote_native(
+        self, message_id: str, answer_id: int, user_id: str, *, remove: bool = False
+    ) -> None:
+        """A person votes in a native poll (MESSAGE_POLL_VOTE_ADD), or takes it back (_REMOVE)."""
         await self.dispatch(
-            "MESSAGE_POLL_VOTE_ADD",
+            "MESSAGE_POLL_VOTE_REMOVE" if remove else "MESSAGE_POLL_VOTE_ADD",
             {
                 "user_id": user_id,
                 "channel_id": self.messages[message_id]["channel_id"],

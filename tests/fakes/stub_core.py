@@ -118,3 +118,11 @@ class StubCore:
         state = await self.store.find_poll_by_message(platform, message_ref)
         if state is not None:
             await self.store.cast_vote(state.id, user.id, option, event_key=event_id)
+
+    async def handle_native_unvote(
+        self, platform: str, message_ref: str, user: User, option: int
+    ) -> None:
+        """Withdraw a native poll vote from the poll shown by that message."""
+        state = await self.store.find_poll_by_message(platform, message_ref)
+        if state is not None:
+            await self.store.remove_vote(state.id, user.id, option)
