@@ -185,7 +185,7 @@ async def run(args: argparse.Namespace, origin: str) -> dict[str, Any]:
             conv = BenchConversation(time.monotonic())
             convs.append(conv)
             tasks.append(asyncio.create_task(core.handle_message(msg, conv)))
-        await asyncio.gather(*tasks)
+        outcomes = await asyncio.gather(*tasks)
         elapsed = time.monotonic() - t0
         cached = services.metrics.cache_hits._value.get()
         analyses = services.metrics.analyses._value.get()
@@ -205,8 +205,11 @@ async def run(args: argparse.Namespace, origin: str) -> dict[str, Any]:
             (repeat if url in seen else first).append(c.answers[0][0] - c.started)
         seen.add(url)
     kinds: dict[str, int] = {}
-    for c in convs:
-        kind = c.answers[0][1] if c.answers else "LOST"
+    for c, outs in zip(convs, outcomes, strict=True):
+        # A repeat within a minute of a pointer in the same channel is left unanswered on
+        # purpose (plan item 73); anything else without an answer was lost.
+        quiet = bool(outs) and all(o.kind == "quiet" for o in outs)
+        kind = c.answers[0][1] if c.answers else "silent repeat" if quiet else "LOST"
         kinds[kind] = kinds.get(kind, 0) + 1
     return {
         "events": len(events),
