@@ -11,7 +11,7 @@ from datetime import datetime
 from bot import links
 from bot.articles import ArticleService, RemoteAnalysis
 from bot.core_answers import OOPS, LinkAnswers, Outcome
-from bot.core_channels import ChannelDirectory
+from bot.core_channels import ChannelDirectory, OptOuts
 from bot.core_jobs import Job, JobBook
 from bot.core_polls import PollFlow
 from bot.errors import UnspinError
@@ -72,6 +72,7 @@ class Core:
         self.max_events = max_events
         self._active = 0
         self.jobs = JobBook(store)
+        self.opt_outs = OptOuts(store)
         self.channel_directory = ChannelDirectory(store, self.channels, monotonic=monotonic)
         self.articles = ArticleService(
             store=store,
@@ -110,6 +111,10 @@ class Core:
         """The settings command: anyone may see the settings, only channel admins change them."""
         await self.channel_directory.configure(msg, args, conv)
 
+    async def opt_out(self, msg: IncomingMessage, opted_out: bool, conv: Conversation) -> None:
+        """The per-person opt-out command: no automatic answers to the links they paste."""
+        await self.opt_outs.set(msg, opted_out, conv)
+
     # Messages with links ---------------------------------------------------------------
 
     async def summarize(self, msg: IncomingMessage, conv: Conversation) -> list[Outcome]:
@@ -124,6 +129,8 @@ class Core:
         current_owner.set(f"{msg.platform}:{msg.channel_id}")
         explicit = msg.trigger not in ("link", "reaction")
         try:
+            if msg.trigger == "link" and await self.opt_outs.is_out(msg.platform, msg.author.id):
+                return []
             config = await self.channel_config(msg.platform, msg.channel_id)
             if not _mode_allows(config.mode, msg.trigger):
                 if explicit:

@@ -84,3 +84,36 @@ class ChannelDirectory:
             await conv.say(defuse_mentions("Done. " + cc.describe(changed)))
         except UnspinError as error:
             await conv.say(defuse_mentions(str(error)))
+
+
+class OptOuts:
+    """People who asked not to have their pasted links answered automatically.
+
+    The few opt-outs are read once into memory; this process's changes keep it current.
+    Explicit requests (/summarize, a mention, a 📰 reaction) are still answered.
+    """
+
+    def __init__(self, store: BotStore) -> None:
+        self.store = store
+        self._out: set[tuple[str, str]] | None = None
+
+    async def is_out(self, platform: str, user_id: str) -> bool:
+        """True when the person opted out of automatic answers."""
+        if self._out is None:
+            self._out = await self.store.opted_out_users()
+        return (platform, user_id) in self._out
+
+    async def set(self, msg: IncomingMessage, opted_out: bool, conv: Conversation) -> None:
+        """The opt-out command: record the choice and confirm it to the person."""
+        await self.store.set_opt_out(msg.platform, msg.author.id, opted_out)
+        if self._out is None:
+            self._out = await self.store.opted_out_users()
+        else:
+            (self._out.add if opted_out else self._out.discard)((msg.platform, msg.author.id))
+        text = (
+            "Done: I won't answer links you paste any more; /summarize still works for you."
+            if opted_out
+            else "Done: I'll answer the article links you paste again."
+        )
+        if await conv.reply_private(notice(text)) is None:
+            await conv.say(defuse_mentions(text))

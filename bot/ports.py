@@ -153,6 +153,14 @@ class BotStore(Protocol):
         """The answer an event already got for `url`, if any."""
         ...
 
+    async def set_opt_out(self, platform: str, user_id: str, opted_out: bool) -> None:
+        """Record a person's opt-out of automatic answers (or its end)."""
+        ...
+
+    async def opted_out_users(self) -> set[tuple[str, str]]:
+        """Every (platform, user id) that opted out of automatic answers."""
+        ...
+
     async def claim_job(self, platform: str, key: str, payload: Mapping[str, Any]) -> JobClaim:
         """Claim an event together with its job: "new", "pending" (unfinished) or "done"."""
         ...

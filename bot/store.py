@@ -24,7 +24,15 @@ from bot.storage.batch import VoteBatcher, WriteBatcher
 from bot.storage.engine import READ_ONLY, create_engine, redacted
 from bot.storage.job_queries import JobClaim, PendingJob
 from bot.storage.records import ChannelConfig, Share
-from bot.storage.tables import analyses, channel_settings, polls, processed_events, shares, votes
+from bot.storage.tables import (
+    analyses,
+    channel_settings,
+    polls,
+    processed_events,
+    shares,
+    user_optouts,
+    votes,
+)
 
 log = logging.getLogger(__name__)
 
@@ -259,6 +267,29 @@ class SqlStore:
                 set_={k: v for k, v in values.items() if k not in ("platform", "channel_id")},
             )
             await conn.execute(stmt)
+
+    # Opt-outs -----------------------------------------------------------------------------
+
+    async def set_opt_out(self, platform: str, user_id: str, opted_out: bool) -> None:
+        """Record that a person does (or no longer does) want automatic answers to their links."""
+        async with self._write() as conn:
+            if opted_out:
+                stmt = pq.insert_into(conn, user_optouts).values(
+                    platform=platform, user_id=user_id, created_at=self.now()
+                )
+                await conn.execute(stmt.on_conflict_do_nothing())
+            else:
+                await conn.execute(
+                    sa.delete(user_optouts).where(
+                        user_optouts.c.platform == platform, user_optouts.c.user_id == user_id
+                    )
+                )
+
+    async def opted_out_users(self) -> set[tuple[str, str]]:
+        """Every (platform, user id) that opted out of automatic answers."""
+        async with self._read() as conn:
+            rows = await conn.execute(sa.select(user_optouts.c.platform, user_optouts.c.user_id))
+            return {(r.platform, r.user_id) for r in rows}
 
     # Polls ---------------------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ Paste text with article links, or the path of an .html/.txt file, and press Ente
   /summarize TEXT        ask explicitly (answers even in command-only channels)
   /react TEXT            react with 📰 to a message with TEXT
   /settings [ARGS]       show or change this channel's settings (try /settings help)
+  /optout, /optin        stop (or restart) automatic answers to the links you paste
   /help, /quit"""
 
 
@@ -166,6 +167,8 @@ class ConsoleAdapter:
             await core.handle_message(self._message(rest, "reaction"), conv)
         elif command == "/settings":
             await core.configure(self._message(""), rest, conv)
+        elif command in ("/optout", "/optin"):
+            await core.opt_out(self._message("", "command"), command == "/optout", conv)
         else:
             self._print(f"Unknown command {command}; type /help.")
         return True

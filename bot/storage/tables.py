@@ -144,3 +144,11 @@ processed_events = sa.Table(
     sa.Column("status", sa.String(8), index=True),
     sa.Column("payload", sa.JSON),
 )
+
+user_optouts = sa.Table(
+    "user_optouts",
+    metadata,
+    sa.Column("platform", PLATFORM, primary_key=True),
+    sa.Column("user_id", REF, primary_key=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
