@@ -121,17 +121,25 @@ class UnspinClient(discord.Client):
             data.setdefault("attachment_size_limit", 10 * 1024 * 1024)
             if "application_id" not in data and self.application_id is not None:
                 data["application_id"] = str(self.application_id)
-            if "channel" in data or not data.get("channel_id") or not data.get("guild_id"):
+            if not data.get("channel_id") or not data.get("guild_id"):
                 parse(data)
                 return
             # discord.py finds interaction.channel (and channel_id) only through the optional
             # `channel` object: without it every command would answer "not a server channel".
+            # For a channel it has not cached it builds one from that object, and a partial
+            # one (no `position`, say) raises KeyError, which ends the gateway loop.
             guild = state._get_guild(int(data["guild_id"]))
             known = guild.get_channel_or_thread(int(data["channel_id"])) if guild else None
             if known is not None:
-                data["channel"] = {"id": data["channel_id"], "type": known.type.value}
+                data.setdefault("channel", {"id": data["channel_id"], "type": known.type.value})
                 parse(data)
                 return
+            if "channel" in data:
+                try:
+                    parse(data)
+                    return
+                except KeyError as missing:
+                    log.info("Discord: partial channel object (no %s); reading it", missing)
             task = asyncio.create_task(self._parse_with_fetched_channel(parse, data))
             self._background.add(task)
             task.add_done_callback(self._background.discard)
@@ -146,6 +154,7 @@ class UnspinClient(discord.Client):
             data["channel"] = await self.http.get_channel(int(data["channel_id"]))
         except discord.HTTPException as exc:
             log.warning("Discord: cannot read channel %s: %s", data["channel_id"], exc.text)
+            data.pop("channel", None)  # answered as "not a server channel" rather than lost
         parse(data)
 
     def _register_commands(self) -> None:

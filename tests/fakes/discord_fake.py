@@ -531,9 +531,7 @@ class FakeDiscord:
         if not rest and m == "GET":
             found = self.threads.get(cid)
             if found is None and cid in self.channel_ids:
-                found = p.guild(self.guild_id, self.channel_ids, self.bot_user)["channels"][
-                    self.channel_ids.index(cid)
-                ]
+                found = p.text_channel(self.guild_id, cid, self.channel_ids.index(cid))
             return (200, found) if found else (404, {"code": 10003, "message": "Unknown Channel"})
         if rest[:1] == ["polls"] and rest[-1] == "expire" and m == "POST":
             return 200, self.messages.get(rest[1], {})

@@ -69,24 +69,26 @@ def member(user_obj: JSON, *, permissions: str = "0") -> JSON:
     }
 
 
+def text_channel(guild_id: str, channel_id: str, n: int) -> JSON:
+    """A guild text channel object (as GUILD_CREATE and GET /channels/{id} carry it)."""
+    return {
+        "id": channel_id,
+        "type": 0,
+        "guild_id": guild_id,
+        "name": f"channel-{n}",
+        "position": n,
+        "permission_overwrites": [],
+        "nsfw": False,
+        "parent_id": None,
+        "rate_limit_per_user": 0,
+        "topic": None,
+        "last_message_id": None,
+    }
+
+
 def guild(guild_id: str, channel_ids: list[str], bot_user: JSON) -> JSON:
     """A GUILD_CREATE payload with text channels, the @everyone role and the bot as member."""
-    channels = [
-        {
-            "id": cid,
-            "type": 0,
-            "guild_id": guild_id,
-            "name": f"channel-{n}",
-            "position": n,
-            "permission_overwrites": [],
-            "nsfw": False,
-            "parent_id": None,
-            "rate_limit_per_user": 0,
-            "topic": None,
-            "last_message_id": None,
-        }
-        for n, cid in enumerate(channel_ids)
-    ]
+    channels = [text_channel(guild_id, cid, n) for n, cid in enumerate(channel_ids)]
     everyone = {
         "id": guild_id,
         "name": "@everyone",

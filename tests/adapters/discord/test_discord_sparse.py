@@ -48,6 +48,23 @@ async def test_minimal_slash_in_an_uncached_channel_fetches_it(
     assert core.messages[0].channel_id == "1100000000000000099"
 
 
+async def test_partial_channel_object_of_an_uncached_channel_is_completed(
+    fake: FakeDiscord, start_adapter: StartAdapter, core: StubCore
+) -> None:
+    """A partial `channel` (id, type, name, permissions) of an unknown channel: read over REST."""
+    await start_adapter()
+    fake.channel_ids.append("1100000000000000098")
+    data = {"id": "1", "name": "summarize", "type": 1,
+            "options": [{"name": "url", "type": 3, "value": URL}]}  # fmt: skip
+    sent = await fake.interact(2, data, channel_id="1100000000000000098")
+    assert "position" not in sent["channel"]  # discord.py needs it to build a TextChannel
+    (follow,) = await fake.wait_call("POST", f"/webhooks/{fake.app_id}/{sent['token']}")
+    assert follow.body["embeds"][0]["url"] == URL
+    assert core.messages[0].channel_id == "1100000000000000098"
+    await fake.post_message(f"<@{fake.app_id}> {URL}/2")  # the client is still alive
+    await fake.wait_until(lambda: len(core.answered) == 2)
+
+
 async def test_minimal_context_menu_and_buttons_work(
     fake: FakeDiscord, start_adapter: StartAdapter, core: StubCore
 ) -> None:
