@@ -6,7 +6,6 @@ import asyncio
 import dataclasses
 import logging
 import time
-from collections.abc import Callable
 from typing import Any, Protocol
 
 import discord
@@ -16,6 +15,7 @@ from discord import app_commands
 from adapters.discord import translate as t
 from adapters.discord.buttons import ActionButton
 from adapters.discord.conversation import DiscordConversation, Postable
+from adapters.discord.resilience import SessionGapLog, tolerate_sparse_interactions
 from adapters.discord.settings import DiscordAdapterSettings
 from adapters.outbound import ChannelPacer
 from bot.errors import ConfigError
@@ -91,7 +91,7 @@ def describe_flows(settings: DiscordAdapterSettings) -> str:
     )
 
 
-class UnspinClient(discord.Client):
+class UnspinClient(SessionGapLog, discord.Client):
     """discord.Client wired to the core; one instance per process."""
 
     def __init__(self, settings: DiscordAdapterSettings, core: Core, **options: Any) -> None:
@@ -103,59 +103,8 @@ class UnspinClient(discord.Client):
         self.pacer = ChannelPacer(
             interval_s=settings.post_interval_s, rest_s=settings.refused_rest_s
         )
-        self._background: set[asyncio.Task[None]] = set()
-        self._sessions = 0
-        self._offline_since: float | None = None
         self._register_commands()
-        self._tolerate_sparse_interactions()
-
-    def _tolerate_sparse_interactions(self) -> None:
-        # discord.py 2.7 reads these three fields unconditionally. Discord sends them, but the
-        # documented examples, older recordings and some proxies do not, and a KeyError there
-        # ends the gateway loop, i.e. the whole client, not just the one event.
-        state: Any = self._connection
-        parse = state.parsers["INTERACTION_CREATE"]
-
-        def tolerant(data: dict[str, Any]) -> None:
-            data.setdefault("version", 1)
-            data.setdefault("attachment_size_limit", 10 * 1024 * 1024)
-            if "application_id" not in data and self.application_id is not None:
-                data["application_id"] = str(self.application_id)
-            if not data.get("channel_id") or not data.get("guild_id"):
-                parse(data)
-                return
-            # discord.py finds interaction.channel (and channel_id) only through the optional
-            # `channel` object: without it every command would answer "not a server channel".
-            # For a channel it has not cached it builds one from that object, and a partial
-            # one (no `position`, say) raises KeyError, which ends the gateway loop.
-            guild = state._get_guild(int(data["guild_id"]))
-            known = guild.get_channel_or_thread(int(data["channel_id"])) if guild else None
-            if known is not None:
-                data.setdefault("channel", {"id": data["channel_id"], "type": known.type.value})
-                parse(data)
-                return
-            if "channel" in data:
-                try:
-                    parse(data)
-                    return
-                except KeyError as missing:
-                    log.info("Discord: partial channel object (no %s); reading it", missing)
-            task = asyncio.create_task(self._parse_with_fetched_channel(parse, data))
-            self._background.add(task)
-            task.add_done_callback(self._background.discard)
-
-        state.parsers["INTERACTION_CREATE"] = tolerant
-
-    async def _parse_with_fetched_channel(
-        self, parse: Callable[[dict[str, Any]], None], data: dict[str, Any]
-    ) -> None:
-        """Fetch an uncached interaction channel over REST, then dispatch the interaction."""
-        try:
-            data["channel"] = await self.http.get_channel(int(data["channel_id"]))
-        except discord.HTTPException as exc:
-            log.warning("Discord: cannot read channel %s: %s", data["channel_id"], exc.text)
-            data.pop("channel", None)  # answered as "not a server channel" rather than lost
-        parse(data)
+        tolerate_sparse_interactions(self)
 
     def _register_commands(self) -> None:
         @self.tree.command(name="summarize", description="Summarise an article: reported vs argued")
@@ -183,31 +132,6 @@ class UnspinClient(discord.Client):
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("Discord: %d commands synced to guild %s", len(synced), guild.id)
-
-    # Gateway ------------------------------------------------------------------------------
-
-    async def on_disconnect(self) -> None:
-        """Remember when the gateway went away (a resume replays; a new session does not)."""
-        if self._offline_since is None:
-            self._offline_since = time.monotonic()
-
-    async def on_resumed(self) -> None:
-        """The session resumed: Discord replays what was missed, so there is no gap."""
-        self._offline_since = None
-
-    async def on_ready(self) -> None:
-        """A READY after the first is a new session: events during the outage are lost."""
-        self._sessions += 1
-        if self._sessions > 1:
-            since = self._offline_since
-            gap = f"{time.monotonic() - since:.1f} s" if since is not None else "an unknown time"
-            log.warning(
-                "Discord: the gateway session could not be resumed (new session after %s "
-                "offline); events during the outage (messages, reactions, poll votes, clicks) "
-                "may have been missed and are not replayed.",
-                gap,
-            )
-        self._offline_since = None
 
     # Inbound ------------------------------------------------------------------------------
 
