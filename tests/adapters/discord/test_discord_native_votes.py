@@ -7,9 +7,11 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
 from fakes.discord_fake import FakeDiscord
 
 from adapters.discord.adapter import DiscordAdapter
+from bot.poll_errors import PollClosed
 from bot.poll_models import PollState
 from bot.store import SqlStore
 
@@ -56,7 +58,11 @@ async def test_removed_native_vote_leaves_the_tally(
     state = await stored_when(store, mid, lambda s: s.voters == 0)
     assert state.tally.counts[:2] == (0, 0)
     await fake.vote_native(mid, answer_id=2, user_id=CAROL)  # not mistaken for a redelivery
-    await stored_when(store, mid, lambda s: s.tally.counts[:2] == (0, 1))
+    state = await stored_when(store, mid, lambda s: s.tally.counts[:2] == (0, 1))
+    await store.close_poll(state.id)
+    with pytest.raises(PollClosed):  # a closed poll's tally is final
+        await store.remove_vote(state.id, CAROL, 1)
+    assert (await store.get_poll(state.id)).voters == 1
 
 
 async def test_changed_native_vote_moves_it(

@@ -93,6 +93,16 @@ def test_native_vote_answer_ids_count_from_one() -> None:
     assert vote.event_id.endswith(":167348773423415296:2")
 
 
+def test_native_vote_occurrences_are_told_apart() -> None:
+    """The same answer added twice (with a removal between) gets two event ids, same vote."""
+    data = load("message_poll_vote_add")
+    first, again = t.native_vote(data, occurrence="1"), t.native_vote(data, occurrence="2")
+    assert first.event_id != again.event_id
+    assert (first.message_id, first.user_id, first.option) == (
+        again.message_id, again.user_id, again.option,
+    )  # fmt: skip
+
+
 def test_custom_id_round_trip_and_length() -> None:
     """Every kind round-trips; an 80-character ref still fits Discord's 100."""
     for kind in ("start_poll", "details", "vote", "close_poll"):
