@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import time
@@ -239,9 +240,13 @@ class Core:
         config = await self.channel_config(msg.platform, msg.channel_id)
         return await self.answers.answer_article(msg, conv, config, source, article)
 
-    async def resume_jobs(self, outboxes: Mapping[str, Outbox]) -> int:
+    async def resume_jobs(
+        self, outboxes: Mapping[str, Outbox], stop: asyncio.Event | None = None
+    ) -> int:
         """Answer the link jobs a previous run claimed but never finished (at start-up)."""
-        return await self.jobs.resume(outboxes, self.handle_message, self.supervisor.spawn)
+        return await self.jobs.resume(
+            outboxes, self.handle_message, self.supervisor.spawn, stop=stop or asyncio.Event()
+        )
 
     # Analyses ----------------------------------------------------------------------------
 

@@ -109,6 +109,7 @@ class JobBook:
         handle: Handler,
         spawn: Callable[[Coroutine[Any, Any, Any]], object],
         *,
+        stop: asyncio.Event,
         connect_timeout_s: float = 30.0,
         concurrency: int = 16,
     ) -> int:
@@ -125,7 +126,9 @@ class JobBook:
             outbox = outboxes.get(pending.platform)
             if outbox is None:
                 continue
-            if not await _connected(outbox, connect_timeout_s):
+            if stop.is_set():
+                break
+            if not await _connected(outbox, connect_timeout_s, stop):
                 log.warning("%s is not connected: job %s waits", pending.platform, pending.key)
                 continue
             try:
@@ -147,10 +150,10 @@ class JobBook:
         return started
 
 
-async def _connected(outbox: Outbox, timeout_s: float) -> bool:
+async def _connected(outbox: Outbox, timeout_s: float, stop: asyncio.Event) -> bool:
     connected = getattr(outbox, "connected", True)
     deadline = time.monotonic() + timeout_s
-    while not connected and time.monotonic() < deadline:
+    while not connected and not stop.is_set() and time.monotonic() < deadline:
         await asyncio.sleep(0.1)
         connected = getattr(outbox, "connected", True)
     return bool(connected)

@@ -244,7 +244,7 @@ async def serve(
         tasks = [asyncio.create_task(a.run(stop), name=f"adapter:{n}") for n, a in adapters.items()]
         timers = asyncio.create_task(services.core.polls.run_timers(adapters, stop))
         # Link jobs the last run claimed but never answered (stopped or crashed mid-work).
-        resumer = asyncio.create_task(services.core.resume_jobs(adapters))
+        resumer = asyncio.create_task(services.core.resume_jobs(adapters, stop))
         log.info("unspin running: adapters %s, port %d", ", ".join(adapters), http.port)
         stopping = asyncio.create_task(stop.wait())
         await asyncio.wait([*tasks, stopping], return_when=asyncio.FIRST_COMPLETED)
@@ -260,8 +260,12 @@ async def serve(
         deadline = shutdown_started + max(settings.service.drain_s - CLOSE_RESERVE_S, 0.1)
         services.supervisor.stop_intake()
         await asyncio.wait([*tasks, timers], timeout=min(2.0, deadline - time.monotonic()))
-        for task in (*tasks, timers, resumer):
+        for task in (*tasks, timers):
             task.cancel()
+        # Not cancelled mid-read: a connection cancelled while checked out is closed by a task
+        # that outlives the store and hangs the exit. It ends at once once `stop` is set.
+        await asyncio.wait([resumer], timeout=1.0)
+        resumer.cancel()
         clean = await services.supervisor.drain(max(deadline - time.monotonic(), 0.1))
         await http.close()
         log.info(
