@@ -100,7 +100,9 @@ async def overload(base: str, cap: int, budget_mib: float) -> bool:
     return ok
 
 
-async def _quiet_p95(base: str, offset: int, flood: bool, seconds: float) -> tuple[float, dict[str, Any]]:
+async def _quiet_p95(
+    base: str, offset: int, flood: bool, seconds: float
+) -> tuple[float, dict[str, Any]]:
     settings = settings_for(base)
     quiet = [
         (k * 20.0 + c * 20.0 / 50, f"{base}/a/{offset + k * 50 + c}", f"q{c}", f"qu{c}")
