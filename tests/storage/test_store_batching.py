@@ -1,4 +1,4 @@
-"""Group commit of votes: each vote keeps its own outcome, and none is lost or stranded."""
+"""Group commit of votes and small writes: each keeps its own outcome, none is lost or stranded."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from store_support import FakeClock, Target
 
 from bot.poll_errors import InvalidOption, PollClosed, PollNotFound
 from bot.poll_models import PollSpec
+from bot.storage.records import Share
 from bot.store import SqlStore
 
 SPEC = PollSpec("Q?", ("yes", "no"), timedelta(hours=1))
@@ -81,3 +82,36 @@ async def test_vote_time_is_the_click_time(store: SqlStore, clock: FakeClock) ->
     assert await vote == 1
     with pytest.raises(PollClosed):
         await store.cast_vote(poll_id, "too-late", 1)
+
+
+async def test_event_claims_and_shares_share_commits(store: SqlStore, clock: FakeClock) -> None:
+    """300 concurrent event claims and shares take a handful of commits, each write keeps its
+    own answer (a duplicate claim in the same batch is refused), and all are stored."""
+    before = store.write_commits
+    claims = [store.mark_event_processed("slack", f"e{n % 150}") for n in range(300)]
+    shares = [
+        store.record_share(Share("slack", "c", f"https://x.org/{n}", clock.now), event_key=f"e{n}")
+        for n in range(100)
+    ]
+    results = await asyncio.gather(*claims, *shares)
+    assert results[:150] == [True] * 150 and results[150:300] == [False] * 150
+    assert store.write_commits - before <= 10
+    found = await store.find_event_share("slack", "c", "https://x.org/7", "e7")
+    assert found is not None and found.url == "https://x.org/7"
+
+
+async def test_a_failing_write_does_not_fail_its_batch(store: SqlStore, clock: FakeClock) -> None:
+    """A write that fails inside a batch fails alone; the writes batched with it commit."""
+
+    async def broken(conn: object) -> None:
+        raise RuntimeError("bad write")
+
+    results = await asyncio.gather(
+        store.mark_event_processed("slack", "ok-1"),
+        store._writes.submit(broken),
+        store.record_share(Share("slack", "c", "https://x.org/z", clock.now), event_key="ok-2"),
+        return_exceptions=True,
+    )
+    assert results[0] is True and isinstance(results[1], RuntimeError) and results[2] is None
+    assert await store.mark_event_processed("slack", "ok-1") is False
+    assert await store.find_event_share("slack", "c", "https://x.org/z", "ok-2") is not None
