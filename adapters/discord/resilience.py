@@ -18,9 +18,10 @@ Parse = Callable[[dict[str, Any]], None]
 def tolerate_sparse_interactions(client: discord.Client) -> None:
     """Complete INTERACTION_CREATE payloads before discord.py parses them.
 
-    discord.py 2.7 reads `version`, `attachment_size_limit` and `application_id`
-    unconditionally. Discord sends them, but the documented examples, older recordings and some
-    proxies do not, and a KeyError there ends the gateway loop, i.e. the whole client.
+    discord.py 2.7 reads `version`, `attachment_size_limit`, `application_id` and the
+    member's `flags` unconditionally. Discord sends them, but the documented examples, older
+    recordings and some proxies do not, and a KeyError there ends the gateway loop, i.e. the
+    whole client.
     """
     state: Any = client._connection
     parse: Parse = state.parsers["INTERACTION_CREATE"]
@@ -31,6 +32,11 @@ def tolerate_sparse_interactions(client: discord.Client) -> None:
         data.setdefault("attachment_size_limit", 10 * 1024 * 1024)
         if "application_id" not in data and client.application_id is not None:
             data["application_id"] = str(client.application_id)
+        member = data.get("member")
+        if isinstance(member, dict):
+            # The docs' example member has no `flags`; discord.py reads it and `roles` blindly.
+            member.setdefault("flags", 0)
+            member.setdefault("roles", [])
         if not data.get("channel_id") or not data.get("guild_id"):
             parse(data)
             return

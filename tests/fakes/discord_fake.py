@@ -319,6 +319,8 @@ class FakeDiscord:
             # A component interaction always carries the message its button is on.
             keep = (*DOCUMENTED_REQUIRED, "message") if itype == 3 else DOCUMENTED_REQUIRED
             payload = {k: v for k, v in payload.items() if k in keep}
+            # The docs' example member has no `flags` (discord.py reads it unconditionally).
+            payload["member"] = {k: v for k, v in payload["member"].items() if k != "flags"}
         self.interactions[iid] = PendingInteraction(payload, time.monotonic())
         self._tokens[payload["token"]] = iid
         await self.dispatch("INTERACTION_CREATE", payload)
