@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.poll_errors import PollClosed, PollNotFound, StorageError
 from bot.poll_models import PollSpec, PollState
+from bot.storage import channel_queries as cq
 from bot.storage import job_queries as jq
 from bot.storage import migrate
 from bot.storage import poll_queries as pq
@@ -26,11 +27,9 @@ from bot.storage.job_queries import JobClaim, PendingJob
 from bot.storage.records import ChannelConfig, Share
 from bot.storage.tables import (
     analyses,
-    channel_settings,
     polls,
     processed_events,
     shares,
-    user_optouts,
     votes,
 )
 
@@ -203,93 +202,32 @@ class SqlStore:
     ) -> Share | None:
         """The latest answer to `url` in this channel within `within` of now, if any."""
         async with self._read() as conn:
-            row = (
-                await conn.execute(
-                    sa.select(shares)
-                    .where(
-                        shares.c.platform == platform,
-                        shares.c.channel_id == channel_id,
-                        shares.c.url == url,
-                        shares.c.shared_at >= self.now() - within,
-                    )
-                    .order_by(shares.c.shared_at.desc(), shares.c.id.desc())
-                    .limit(1)
-                )
-            ).first()
-        return jq.share_from_row(row) if row is not None else None
+            return await jq.recent_share(conn, platform, channel_id, url, self.now() - within)
 
     # Channel settings ----------------------------------------------------------------------
 
     async def get_channel_settings(self, platform: str, channel_id: str) -> ChannelConfig | None:
         """The channel's own settings, or None when its admins never changed any."""
         async with self._read() as conn:
-            row = (
-                await conn.execute(
-                    sa.select(channel_settings).where(
-                        channel_settings.c.platform == platform,
-                        channel_settings.c.channel_id == channel_id,
-                    )
-                )
-            ).first()
-        if row is None:
-            return None
-        return ChannelConfig(
-            platform=row.platform,
-            channel_id=row.channel_id,
-            mode=row.mode,
-            reply=row.reply,
-            languages=tuple(row.languages),
-            allow_domains=tuple(row.allow_domains),
-            deny_domains=tuple(row.deny_domains),
-            poll_duration_h=row.poll_duration_h,
-            updated_by=row.updated_by,
-            updated_at=row.updated_at,
-        )
+            return await cq.channel_config(conn, platform, channel_id)
 
     async def set_channel_settings(self, config: ChannelConfig) -> None:
         """Store a channel's settings, replacing the previous ones (admin checks are the core's)."""
-        values = {
-            "platform": config.platform,
-            "channel_id": config.channel_id,
-            "mode": config.mode,
-            "reply": config.reply,
-            "languages": list(config.languages),
-            "allow_domains": list(config.allow_domains),
-            "deny_domains": list(config.deny_domains),
-            "poll_duration_h": config.poll_duration_h,
-            "updated_at": self.now(),
-            "updated_by": config.updated_by,
-        }
+        now = self.now()
         async with self._write() as conn:
-            stmt = pq.insert_into(conn, channel_settings).values(**values)
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["platform", "channel_id"],
-                set_={k: v for k, v in values.items() if k not in ("platform", "channel_id")},
-            )
-            await conn.execute(stmt)
+            await cq.upsert_channel_config(conn, config, now)
 
     # Opt-outs -----------------------------------------------------------------------------
 
     async def set_opt_out(self, platform: str, user_id: str, opted_out: bool) -> None:
         """Record that a person does (or no longer does) want automatic answers to their links."""
         async with self._write() as conn:
-            if opted_out:
-                stmt = pq.insert_into(conn, user_optouts).values(
-                    platform=platform, user_id=user_id, created_at=self.now()
-                )
-                await conn.execute(stmt.on_conflict_do_nothing())
-            else:
-                await conn.execute(
-                    sa.delete(user_optouts).where(
-                        user_optouts.c.platform == platform, user_optouts.c.user_id == user_id
-                    )
-                )
+            await cq.set_opt_out(conn, platform, user_id, opted_out, self.now())
 
     async def opted_out_users(self) -> set[tuple[str, str]]:
         """Every (platform, user id) that opted out of automatic answers."""
         async with self._read() as conn:
-            rows = await conn.execute(sa.select(user_optouts.c.platform, user_optouts.c.user_id))
-            return {(r.platform, r.user_id) for r in rows}
+            return await cq.opted_out_users(conn)
 
     # Polls ---------------------------------------------------------------------------------
 

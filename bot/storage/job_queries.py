@@ -104,6 +104,26 @@ async def event_share(
     return share_from_row(row) if row is not None else None
 
 
+async def recent_share(
+    conn: AsyncConnection, platform: str, channel_id: str, url: str, since: datetime
+) -> Share | None:
+    """The latest answer to `url` in this channel at or after `since`, if any."""
+    row = (
+        await conn.execute(
+            sa.select(shares)
+            .where(
+                shares.c.platform == platform,
+                shares.c.channel_id == channel_id,
+                shares.c.url == url,
+                shares.c.shared_at >= since,
+            )
+            .order_by(shares.c.shared_at.desc(), shares.c.id.desc())
+            .limit(1)
+        )
+    ).first()
+    return share_from_row(row) if row is not None else None
+
+
 def share_from_row(row: Row[Any]) -> Share:
     """A Share from a row of the shares table."""
     return Share(
