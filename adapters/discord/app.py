@@ -6,7 +6,7 @@ import asyncio
 import dataclasses
 import logging
 import time
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import discord
 import yarl
@@ -23,6 +23,8 @@ from bot.models import ActionEvent, IncomingMessage, Trigger, User
 from bot.ports import Conversation
 
 log = logging.getLogger(__name__)
+
+_Event = TypeVar("_Event", IncomingMessage, ActionEvent)
 
 PORTAL_SWITCH = (
     "Discord refused the privileged Message Content intent: switch on 'Message Content Intent' "
@@ -248,10 +250,7 @@ class UnspinClient(SessionGapLog, discord.Client):
             await interaction.response.defer(ephemeral=True, thinking=True)
         else:
             await interaction.response.defer()
-        if isinstance(channel, discord.Thread):
-            event = dataclasses.replace(
-                event, channel_id=str(channel.parent_id), thread_id=str(channel.id)
-            )
+        event = _in_thread(event, channel)
         conversation = self._conversation(
             channel, interaction=interaction, anchor=interaction.message, event_key=event.event_id
         )
@@ -307,12 +306,12 @@ def _interaction_payload(interaction: discord.Interaction) -> dict[str, Any]:
     return payload
 
 
-def _in_thread(incoming: IncomingMessage, channel: Postable) -> IncomingMessage:
+def _in_thread(event: _Event, channel: Postable) -> _Event:
     if isinstance(channel, discord.Thread):
         return dataclasses.replace(
-            incoming, channel_id=str(channel.parent_id), thread_id=str(channel.id)
+            event, channel_id=str(channel.parent_id), thread_id=str(channel.id)
         )
-    return incoming
+    return event
 
 
 async def run_client(client: UnspinClient) -> None:

@@ -75,12 +75,7 @@ class VoteBatcher:
                 log.warning("a batch of %d votes failed: %s", len(batch), error)
                 outcomes = [error] * len(batch)
             for vote, outcome in zip(batch, outcomes, strict=True):
-                if vote.future.done():  # the caller gave up waiting; a committed vote stays
-                    continue
-                if isinstance(outcome, Exception):
-                    vote.future.set_exception(outcome)
-                else:
-                    vote.future.set_result(outcome)
+                _settle(vote.future, outcome)
 
 
 Write = Callable[[AsyncConnection], Awaitable[Any]]
