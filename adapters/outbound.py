@@ -1,11 +1,10 @@
-"""Outbound pacing for the chat adapters: posts per channel spaced out, refused channels rested.
+"""Outbound pacing for the chat adapters: posts per channel spaced out, refused channels rested."""
 
-Platforms rate-limit posts per channel (Slack about one message a second, Discord five per five
-seconds) and count refused requests against the app (Discord bans an IP after 10,000 invalid
-requests in 10 minutes). So each adapter keeps one ChannelPacer: every post to a channel first
-takes the next free slot, and a channel that refused a post (no access, not a member) is not
-tried again until its rest is over. Neutral asyncio only, so it imports no platform SDK.
-"""
+# Platforms rate-limit posts per channel (Slack about one message a second, Discord five per five
+# seconds) and count refused requests against the app (Discord bans an IP after 10,000 invalid
+# requests in 10 minutes). So each adapter keeps one ChannelPacer: every post to a channel first
+# takes the next free slot, and a channel that refused a post (no access, not a member) is not
+# tried again until its rest is over. Neutral asyncio only, so it imports no platform SDK.
 
 from __future__ import annotations
 

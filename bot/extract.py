@@ -1,12 +1,11 @@
-"""Article extraction: decoded HTML or plain text -> Article (paragraphs, quotes, metadata).
+"""Article extraction: decoded HTML or plain text -> Article (paragraphs, quotes, metadata)."""
 
-Extraction runs trafilatura on the page we fetched, never with its downloader, in its fast mode
-(no readability/jusText fallback) favouring precision. When that pass keeps little text, a
-recall-favouring pass on the same parsed tree is compared, and replaces it if the precision pass
-lost more than 40% of the text (it then cut article text, not boilerplate). On the Zyte benchmark
-this scores F1 0.971 where trafilatura.extract() with its defaults scores 0.953, in less time
-than one default call (`python -m evaluation.extraction` prints both).
-"""
+# Extraction runs trafilatura on the page we fetched, never with its downloader, in its fast mode
+# (no readability/jusText fallback) favouring precision. When that pass keeps little text, a
+# recall-favouring pass on the same parsed tree is compared, and replaces it if the precision pass
+# lost more than 40% of the text (it then cut article text, not boilerplate). On the Zyte benchmark
+# this scores F1 0.971 where trafilatura.extract() with its defaults scores 0.953, in less time
+# than one default call (`python -m evaluation.extraction` prints both).
 
 from __future__ import annotations
 
