@@ -22,11 +22,6 @@ def redacted(url: str | URL) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def is_sqlite(url: str | URL) -> bool:
-    """True for a SQLite URL."""
-    return make_url(url).get_backend_name() == "sqlite"
-
-
 def sqlite_path(url: str | URL) -> Path | None:
     """The database file of a SQLite URL, or None for an in-memory database or another engine."""
     parsed = make_url(url)
