@@ -120,7 +120,7 @@ class Core:
 
     async def summarize(self, msg: IncomingMessage, conv: Conversation) -> list[Outcome]:
         """An explicit request (/summarize, mention, context menu): always answered."""
-        explicit = msg if msg.trigger not in ("link", "reaction") else _as_command(msg)
+        explicit = msg if _is_explicit(msg) else _as_command(msg)
         return await self.handle_message(explicit, conv)
 
     async def handle_message(self, msg: IncomingMessage, conv: Conversation) -> list[Outcome]:
@@ -128,7 +128,7 @@ class Core:
         if msg.author.is_bot:
             return []
         current_owner.set(f"{msg.platform}:{msg.channel_id}")
-        explicit = msg.trigger not in ("link", "reaction")
+        explicit = _is_explicit(msg)
         try:
             if msg.trigger == "link" and await self.opt_outs.is_out(msg.platform, msg.author.id):
                 return []
@@ -316,6 +316,11 @@ class Core:
             await conv.say(defuse_mentions(text))
         except Exception:
             log.exception("could not post a notice")
+
+
+def _is_explicit(msg: IncomingMessage) -> bool:
+    # Pasted links and 📰 reactions are automatic; commands, mentions and menus ask outright.
+    return msg.trigger not in ("link", "reaction")
 
 
 def _mode_allows(mode: str, trigger: str) -> bool:

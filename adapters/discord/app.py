@@ -194,9 +194,8 @@ class UnspinClient(SessionGapLog, discord.Client):
             trigger = "link"  # the core answers only in channels whose mode is auto
         else:
             return
-        parent = str(channel.parent_id) if isinstance(channel, discord.Thread) else None
         incoming = t.incoming_from_message(_message_payload(message), trigger=trigger,
-                                           parent_id=parent)  # fmt: skip
+                                           parent_id=_parent_of(channel))  # fmt: skip
         conversation = self._conversation(channel, event_key=incoming.event_id)
         await self.core.handle_message(incoming, conversation)
 
@@ -223,13 +222,12 @@ class UnspinClient(SessionGapLog, discord.Client):
             return
         member = payload.member
         asker = User(str(payload.user_id), member.display_name if member else str(payload.user_id))
-        parent = str(channel.parent_id) if isinstance(channel, discord.Thread) else None
         incoming = t.incoming_from_message(
             _message_payload(message),
             trigger="reaction",
             event_id=f"reaction:{payload.message_id}:{payload.user_id}",
             asker=asker,
-            parent_id=parent,
+            parent_id=_parent_of(channel),
         )
         await self.core.handle_message(
             incoming, self._conversation(channel, event_key=incoming.event_id)
@@ -304,6 +302,10 @@ def _interaction_payload(interaction: discord.Interaction) -> dict[str, Any]:
     if interaction.message is not None:
         payload["message"] = {"id": interaction.message.id}
     return payload
+
+
+def _parent_of(channel: Postable) -> str | None:
+    return str(channel.parent_id) if isinstance(channel, discord.Thread) else None
 
 
 def _in_thread(event: _Event, channel: Postable) -> _Event:
