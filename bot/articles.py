@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot import links
+from bot.bounded import BoundedMap
 from bot.errors import ExtractionError
 from bot.metrics import Metrics
 from bot.models import Analysis, Article
@@ -20,6 +21,8 @@ from bot.tasks import Supervisor
 log = logging.getLogger(__name__)
 
 KEY_PREFIX = "key:"
+# In-process card keys remembered; older ones are looked up in the store again.
+KEYS_KEPT = 50_000
 # The analysis rules (cue words, attribution, forecasts) are written for English only.
 SUPPORTED_LANGUAGES = ("en",)
 _NAMES = {
@@ -76,7 +79,8 @@ class ArticleService:
         self.supervisor = supervisor
         self.metrics = metrics
         self._monotonic = monotonic
-        self._keys: dict[str, str] = {}
+        # Card key -> link; forgotten keys are found again through the alias in the store.
+        self._keys: BoundedMap[str, str] = BoundedMap(KEYS_KEPT)
         self.remote = remote
         # Recently used analyses: a popular link's next card needs no database read or decode.
         self._recent: OrderedDict[str, tuple[float, Analysis]] = OrderedDict()

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot import links
 from bot.articles import ArticleService, RemoteAnalysis
+from bot.bounded import BoundedMap
 from bot.core_answers import OOPS, LinkAnswers, Outcome
 from bot.core_channels import ChannelDirectory, OptOuts
 from bot.core_jobs import Job, JobBook
@@ -37,6 +38,9 @@ from bot.store import utcnow
 from bot.tasks import Busy, Supervisor
 
 log = logging.getLogger(__name__)
+
+# Users and channels whose limit warning is remembered (a forgotten one may be warned again).
+WARNED_KEPT = 10_000
 
 _KEY_PREFIX = "key:"
 
@@ -69,7 +73,8 @@ class Core:
         self._monotonic = monotonic
         self._user_limit = RateLimiter(self.channels.user_per_minute, clock=monotonic)
         self._channel_limit = RateLimiter(self.channels.channel_per_minute, clock=monotonic)
-        self._warned: dict[str, float] = {}
+        # Per user/channel throttle of limit warnings; forgetting one only allows a repeat.
+        self._warned: BoundedMap[str, float] = BoundedMap(WARNED_KEPT)
         self.max_events = max_events
         self._active = 0
         self.jobs = JobBook(store)

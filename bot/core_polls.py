@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 
 from bot import polls as rules
+from bot.bounded import BoundedMap
 from bot.errors import UsageError
 from bot.metrics import Metrics
 from bot.models import ActionEvent, Analysis, Capabilities, MessageRef, Reply
@@ -23,6 +24,9 @@ from bot.store import utcnow
 from bot.tasks import Supervisor
 
 log = logging.getLogger(__name__)
+
+# Poll message refs remembered in process; older polls use the ref stored with the poll.
+POLLS_KEPT = 10_000
 
 
 def limits_for(caps: Capabilities) -> PollLimits:
@@ -71,7 +75,8 @@ class PollFlow:
         self._analysis_for_key = analysis_for_key
         self._channel_config = channel_config
         self.edit_delay_s = edit_delay_s
-        self._where: dict[int, MessageRef] = {}
+        # Where each poll was posted; forgotten polls fall back to the stored message ref.
+        self._where: BoundedMap[int, MessageRef] = BoundedMap(POLLS_KEPT)
         self._edits_pending: set[int] = set()
 
     async def start(self, event: ActionEvent, conv: Conversation) -> PollState | None:
