@@ -89,38 +89,45 @@ async def event_share(
     conn: AsyncConnection, platform: str, channel_id: str, url: str, event_key: str
 ) -> Share | None:
     """The answer an event already got for `url` in this channel, if any."""
-    row = (
-        await conn.execute(
-            sa.select(shares)
-            .where(
-                shares.c.platform == platform,
-                shares.c.channel_id == channel_id,
-                shares.c.url == url,
-                shares.c.event_key == event_key,
-            )
-            .limit(1)
-        )
-    ).first()
-    return share_from_row(row) if row is not None else None
+    return await _first_share(conn, platform, channel_id, url, shares.c.event_key == event_key)
 
 
 async def recent_share(
     conn: AsyncConnection, platform: str, channel_id: str, url: str, since: datetime
 ) -> Share | None:
     """The latest answer to `url` in this channel at or after `since`, if any."""
-    row = (
-        await conn.execute(
-            sa.select(shares)
-            .where(
-                shares.c.platform == platform,
-                shares.c.channel_id == channel_id,
-                shares.c.url == url,
-                shares.c.shared_at >= since,
-            )
-            .order_by(shares.c.shared_at.desc(), shares.c.id.desc())
-            .limit(1)
+    return await _first_share(
+        conn,
+        platform,
+        channel_id,
+        url,
+        shares.c.shared_at >= since,
+        order=(shares.c.shared_at.desc(), shares.c.id.desc()),
+    )
+
+
+async def _first_share(
+    conn: AsyncConnection,
+    platform: str,
+    channel_id: str,
+    url: str,
+    condition: sa.ColumnElement[bool],
+    *,
+    order: tuple[sa.ColumnElement[Any], ...] = (),
+) -> Share | None:
+    """The first share of `url` in a channel that also meets `condition`, in `order`."""
+    query = (
+        sa.select(shares)
+        .where(
+            shares.c.platform == platform,
+            shares.c.channel_id == channel_id,
+            shares.c.url == url,
+            condition,
         )
-    ).first()
+        .order_by(*order)
+        .limit(1)
+    )
+    row = (await conn.execute(query)).first()
     return share_from_row(row) if row is not None else None
 
 
