@@ -24,11 +24,59 @@ from bot.settings import Settings, load_settings
 BIG = b"<html><body><p>" + b"padding " * 600_000 + b"</p></body></html>"
 
 
-def article_html(n: int) -> str:
-    """Generated article n (the load benchmark's pages)."""
-    from load_service import article_html as generated
+WORDS = [
+    "council",
+    "budget",
+    "harbour",
+    "railway",
+    "school",
+    "hospital",
+    "bridge",
+    "library",
+    "market",
+    "tram",
+    "port",
+    "housing",
+    "water",
+    "energy",
+    "police",
+    "court",
+    "museum",
+    "airport",
+    "river",
+    "park",
+]
 
-    return generated(n)
+
+def article_html(n: int) -> str:
+    """A generated news article of 300-700 words with reported, opinion and forecast sentences."""
+    rnd = random.Random(n)
+    topic, other = rnd.sample(WORDS, 2)
+    paras = []
+    for p in range(rnd.randint(6, 12)):
+        sentences = [
+            f"Officials said the {topic} plan number {n} would cost {rnd.randint(2, 90)} million, "
+            f"according to documents published on {rnd.choice(['Monday', 'Friday', 'Tuesday'])}.",
+            f"The {other} committee met {rnd.randint(2, 9)} times this year, its chair told "
+            f"reporters, and voted {rnd.randint(4, 7)}-{rnd.randint(1, 3)} on the proposal.",
+            f"Figures from the statistics office show demand for the {topic} rose by "
+            f"{rnd.randint(2, 40)} percent since {rnd.randint(2015, 2022)}.",
+        ]
+        if p % 4 == 3:
+            sentences.append(
+                f"The {topic} decision is clearly wrong and the board should rethink it."
+            )
+        if p % 5 == 4:
+            sentences.append(
+                f"The {other} project will run over budget by {rnd.randint(2027, 2031)}."
+            )
+        paras.append(" ".join(rnd.sample(sentences, len(sentences))))
+    body = "".join(f"<p>{p}</p>" for p in paras)
+    title = f"Story {n}: the {topic} and the {other}"
+    return (
+        f"<!doctype html><html><head><title>{title}</title></head>"
+        f"<body><article><h1>{title}</h1>{body}</article></body></html>"
+    )
 
 
 def _origin(port_queue: Any, min_ms: int, max_ms: int) -> None:

@@ -12,145 +12,30 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import multiprocessing
 import random
 import resource
 import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.models import Capabilities, IncomingMessage, MessageRef, Reply, User
-from bot.poll_models import PollState
+from harness import Recorder, origin, origin_hits
+
+from bot.models import IncomingMessage, User
 from bot.runtime import build_services
 from bot.settings import load_settings
 
-WORDS = [
-    "council",
-    "budget",
-    "harbour",
-    "railway",
-    "school",
-    "hospital",
-    "bridge",
-    "library",
-    "market",
-    "tram",
-    "port",
-    "housing",
-    "water",
-    "energy",
-    "police",
-    "court",
-    "museum",
-    "airport",
-    "river",
-    "park",
-]
 
-
-def article_html(n: int) -> str:
-    """A generated news article of 300-700 words with reported, opinion and forecast sentences."""
-    rnd = random.Random(n)
-    topic, other = rnd.sample(WORDS, 2)
-    paras = []
-    for p in range(rnd.randint(6, 12)):
-        sentences = [
-            f"Officials said the {topic} plan number {n} would cost {rnd.randint(2, 90)} million, "
-            f"according to documents published on {rnd.choice(['Monday', 'Friday', 'Tuesday'])}.",
-            f"The {other} committee met {rnd.randint(2, 9)} times this year, its chair told "
-            f"reporters, and voted {rnd.randint(4, 7)}-{rnd.randint(1, 3)} on the proposal.",
-            f"Figures from the statistics office show demand for the {topic} rose by "
-            f"{rnd.randint(2, 40)} percent since {rnd.randint(2015, 2022)}.",
-        ]
-        if p % 4 == 3:
-            sentences.append(
-                f"The {topic} decision is clearly wrong and the board should rethink it."
-            )
-        if p % 5 == 4:
-            sentences.append(
-                f"The {other} project will run over budget by {rnd.randint(2027, 2031)}."
-            )
-        paras.append(" ".join(rnd.sample(sentences, len(sentences))))
-    body = "".join(f"<p>{p}</p>" for p in paras)
-    title = f"Story {n}: the {topic} and the {other}"
-    return (
-        f"<!doctype html><html><head><title>{title}</title></head>"
-        f"<body><article><h1>{title}</h1>{body}</article></body></html>"
-    )
-
-
-def serve(port_queue: Any, min_ms: int, max_ms: int) -> None:
-    """The origin: /a/N returns article N after 50-500 ms; /_stats returns the hit counts."""
-    from aiohttp import web
-
-    hits: dict[str, int] = {}
-
-    async def page(request: web.Request) -> web.Response:
-        n = int(request.match_info["n"])
-        hits[request.path] = hits.get(request.path, 0) + 1
-        await asyncio.sleep(random.uniform(min_ms, max_ms) / 1000)
-        return web.Response(text=article_html(n), content_type="text/html")
-
-    async def stats(request: web.Request) -> web.Response:
-        return web.json_response(hits)
-
-    async def main() -> None:
-        app = web.Application()
-        app.router.add_get("/a/{n}", page)
-        app.router.add_get("/_stats", stats)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0, backlog=1024)
-        await site.start()
-        port_queue.put(runner.addresses[0][1])
-        await asyncio.Event().wait()
-
-    asyncio.run(main())
-
-
-@dataclass
-class BenchConversation:
-    """Records when each event got its first answer and what kind it was."""
-
-    started: float
-    answers: list[tuple[float, str]] = field(default_factory=list)
-    capabilities: Capabilities = field(default_factory=Capabilities)
-
-    def _ref(self) -> MessageRef:
-        return MessageRef("bench", "c", f"m{len(self.answers)}", "t", "bench://m")
-
-    def _note(self, kind: str) -> MessageRef:
-        self.answers.append((time.monotonic(), kind))
-        return self._ref()
-
-    async def reply(self, reply: Reply, *, in_thread: bool = True) -> MessageRef:
-        return self._note(reply.kind)
-
-    async def edit(self, ref: MessageRef, reply: Reply) -> None:
-        return None
-
-    async def reply_private(self, reply: Reply) -> MessageRef | None:
-        return self._note(reply.kind)
-
-    async def post_poll(self, poll: PollState, card: Reply) -> MessageRef:
-        return self._note("poll")
-
-    async def say(self, text: str) -> MessageRef | None:
-        return self._note("busy" if "busy" in text else "say")
-
-
-async def run(args: argparse.Namespace, origin: str) -> dict[str, Any]:
+async def run(args: argparse.Namespace, base: str) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="unspin-bench-"))
     settings = load_settings(
         None,
         storage={"url": f"sqlite+aiosqlite:///{tmp / 'bench.db'}", "pool_size": args.db_pool},
-        fetch={"allow_hosts": [origin.removeprefix("http://")]},
+        fetch={"allow_hosts": [base.removeprefix("http://")]},
         channels={"user_per_minute": 10**6, "channel_per_minute": 10**6},
         service={
             "max_pending": args.queue,
@@ -161,10 +46,10 @@ async def run(args: argparse.Namespace, origin: str) -> dict[str, Any]:
         },
     )
     rnd = random.Random(7)
-    urls = [f"{origin}/a/{n}" for n in range(args.urls)]
+    urls = [f"{base}/a/{n}" for n in range(args.urls)]
     events = [u for u in urls for _ in range(args.events // args.urls)]
     rnd.shuffle(events)
-    convs: list[BenchConversation] = []
+    convs: list[Recorder] = []
     async with build_services(settings) as services:
         core = services.core
         t0 = time.monotonic()
@@ -182,7 +67,7 @@ async def run(args: argparse.Namespace, origin: str) -> dict[str, Any]:
                 author=User(f"u{rnd.randrange(1000)}", "user"),
                 text=f"have a look {url}?utm_source=bench",
             )
-            conv = BenchConversation(time.monotonic())
+            conv = Recorder(time.monotonic())
             convs.append(conv)
             tasks.append(asyncio.create_task(core.handle_message(msg, conv)))
         outcomes = await asyncio.gather(*tasks)
@@ -241,21 +126,9 @@ def main() -> int:
     parser.add_argument("--min-ms", type=int, default=50)
     parser.add_argument("--max-ms", type=int, default=500)
     args = parser.parse_args()
-    ctx = multiprocessing.get_context("spawn")
-    ports: Any = ctx.Queue()
-    server = ctx.Process(target=serve, args=(ports, args.min_ms, args.max_ms), daemon=True)
-    server.start()
-    origin = f"http://127.0.0.1:{ports.get(timeout=30)}"
-    try:
-        result = asyncio.run(run(args, origin))
-        import urllib.request
-
-        with urllib.request.urlopen(f"{origin}/_stats") as resp:  # loopback only
-            import json
-
-            hits: dict[str, int] = json.load(resp)
-    finally:
-        server.terminate()
+    with origin(args.min_ms, args.max_ms) as base:
+        result = asyncio.run(run(args, base))
+        hits = origin_hits(base)
     lat = result["latencies"]
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lost = result["kinds"].get("LOST", 0)
