@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from fakes import discord_payloads as p
+from fakes.waiting import wait_until
 
 JSON = dict[str, Any]
 MESSAGE_CONTENT = 1 << 15
@@ -620,23 +621,7 @@ class FakeDiscord:
 
     async def wait_until(self, predicate: Callable[[], bool], within: float = 5.0) -> None:
         """Wait until `predicate()` holds after some call or event, or fail after `within` s."""
-
-        async def _wait() -> None:
-            async with self._changed:
-                await self._changed.wait_for(predicate)
-
-        async def _tick() -> None:
-            # Gateway state changes do not go through REST; re-check now and then.
-            while not predicate():
-                await asyncio.sleep(0.02)
-                async with self._changed:
-                    self._changed.notify_all()
-
-        ticker = asyncio.create_task(_tick())
-        try:
-            await asyncio.wait_for(_wait(), within)
-        finally:
-            ticker.cancel()
+        await wait_until(self._changed, predicate, within)
 
     def find(self, method: str, path_part: str) -> list[Call]:
         """Recorded calls with this method whose path contains `path_part`."""

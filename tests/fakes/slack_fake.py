@@ -18,6 +18,8 @@ from urllib.parse import parse_qsl
 
 from aiohttp import WSMsgType, web
 
+from fakes.waiting import wait_until
+
 JSON = dict[str, Any]
 MAX_BLOCKS = 50
 MAX_TEXT = 40_000
@@ -297,23 +299,7 @@ class FakeSlack:
 
     async def wait_until(self, predicate: Callable[[], bool], within: float = 5.0) -> None:
         """Wait until `predicate()` holds (checked on every call and every 20 ms)."""
-
-        async def _wait() -> None:
-            async with self._changed:
-                await self._changed.wait_for(predicate)
-
-        async def _tick() -> None:
-            # State outside this fake (the core, the store) changes without a call here.
-            while not predicate():
-                await asyncio.sleep(0.02)
-                async with self._changed:
-                    self._changed.notify_all()
-
-        ticker = asyncio.create_task(_tick())
-        try:
-            await asyncio.wait_for(_wait(), within)
-        finally:
-            ticker.cancel()
+        await wait_until(self._changed, predicate, within)
 
     async def wait_call(self, method: str, count: int = 1, within: float = 5.0) -> list[Call]:
         """Wait until `count` calls of `method` were recorded, and return them."""
