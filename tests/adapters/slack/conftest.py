@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -24,14 +23,6 @@ async def fake() -> AsyncIterator[FakeSlack]:
     await server.start()
     yield server
     await server.stop()
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
-    """The real store on a fresh SQLite file."""
-    opened = await SqlStore.open(f"sqlite+aiosqlite:///{tmp_path / 'unspin.db'}")
-    yield opened
-    await opened.close()
 
 
 @pytest.fixture
