@@ -34,8 +34,8 @@ from bot.fetch_guard import GuardedResolver, HopState, SocketCreator, guarded_so
 from bot.settings import FetchSettings
 from bot.urlpolicy import (
     PREFIX,
-    PRIVATE_MESSAGE,
     Target,
+    blocked_message,
     check_url,
     parse_allow_hosts,
     redirect_target,
@@ -83,8 +83,9 @@ def build_session(
 
     `socket_factory` creates a socket only after the guard approved its destination (tests pass a
     spy); `ssl_context` replaces the system trust store (tests); `extra_denied` adds egress IPs.
+    The operator's `settings.deny_addresses` always apply, even to allow-listed hosts.
     """
-    policy = build_policy(extra_denied)
+    policy = build_policy(extra_denied, settings.deny_addresses)
     connector = aiohttp.TCPConnector(
         resolver=GuardedResolver(resolver or aiohttp.ThreadedResolver(), policy),
         socket_factory=guarded_socket_factory(policy, socket_factory),
@@ -164,7 +165,7 @@ class AiohttpFetcher:
         self._session = session
         self._settings = settings
         self._allow = parse_allow_hosts(settings.allow_hosts)
-        self._policy: AddressPolicy = build_policy()
+        self._policy: AddressPolicy = build_policy(denied=settings.deny_addresses)
 
     def check(self, url: str) -> Target:
         """Validate a link without fetching it (UsageError or Refused when it is not fetchable)."""
@@ -285,7 +286,7 @@ class AiohttpFetcher:
     def _translate(self, exc: BaseException, state: HopState, target: Target) -> FetchError:
         settings = self._settings
         if state.blocked:
-            return Refused(PRIVATE_MESSAGE)
+            return Refused(blocked_message(state.blocked))
         if state.unresolved or isinstance(exc, aiohttp.ClientConnectorDNSError):
             return FetchError(f"{PREFIX}I couldn't resolve its host name ({target.host}).")
         if isinstance(exc, aiohttp.ClientConnectorCertificateError | aiohttp.ClientSSLError):

@@ -7,16 +7,18 @@ import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 from pathlib import Path
 
 log = logging.getLogger(__name__)
 
 IPAddress = IPv4Address | IPv6Address
+IPNetwork = IPv4Network | IPv6Network
 
 EMBEDDED = "embedded private IPv4"
 TRANSLATED = "NAT64/6to4/Teredo"
 OWN = "this host's own address"
+DENIED = "denied by fetch.deny_addresses"
 
 # The union of Smokescreen, Advocate, ssrf_filter, Synapse and Mastodon (see the reliability test
 # plan's appendix), written out so the answer never depends on the interpreter's patch level.
@@ -150,22 +152,76 @@ def _classify_v6(ip: IPv6Address) -> Verdict:
     return ALLOWED
 
 
+def parse_network(entry: str) -> IPNetwork:
+    """Parse one `fetch.deny_addresses` entry (an address or a CIDR network, IPv4 or IPv6).
+
+    A ValueError says in one sentence, without a final period, what is wrong with the entry.
+    """
+    text = entry.strip()
+    if "%" in text:
+        raise ValueError(f"'{text}' has an IPv6 zone id; write the address without %zone")
+    try:
+        return ip_network(text)
+    except ValueError:
+        pass
+    try:
+        loose = ip_network(text, strict=False)
+    except ValueError:
+        raise ValueError(
+            f"'{text}' is not an IP address or CIDR network (such as 203.0.113.7 or 10.0.0.0/8)"
+        ) from None
+    # "203.0.113.7/24" could mean the host or the whole /24: refuse to guess which to block.
+    address = text.partition("/")[0]
+    raise ValueError(
+        f"'{text}' has host bits set; write the network as {loose} or the address as {address}"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class AddressPolicy:
-    """The address table plus this host's own addresses (and any configured egress address)."""
+    """The address table, this host's own addresses and the operator's denied networks.
+
+    `denied` (fetch.deny_addresses) also applies to allow-listed hosts: a deny always wins.
+    """
 
     own: frozenset[IPAddress] = frozenset()
+    denied: tuple[IPNetwork, ...] = ()
 
     def classify(self, value: str | IPAddress) -> Verdict:
         """Decide one address; anything that does not parse is denied."""
         ip = parse_address(value)
         if ip is None:
             return Verdict(False, "not an IP address")
+        if self._is_denied(ip):
+            return Verdict(False, DENIED)
         if ip in self.own or _without_scope(ip) in self.own:
             return Verdict(False, OWN)
         if isinstance(ip, IPv4Address):
             return _classify_v4(ip)
         return _classify_v6(ip)
+
+    def classify_exempt(self, value: str | IPAddress) -> Verdict:
+        """Decide an address of an allow-listed host: only the operator's deny list applies."""
+        ip = parse_address(value)
+        if ip is not None and self._is_denied(ip):
+            return Verdict(False, DENIED)
+        return ALLOWED
+
+    def _is_denied(self, ip: IPAddress) -> bool:
+        if not self.denied:
+            return False
+        candidates: list[IPAddress] = [_without_scope(ip)]
+        if isinstance(ip, IPv6Address):
+            # ::ffff:a.b.c.d (and NAT64, 6to4, ...) reach the IPv4 inside: a v4 entry covers them.
+            embedded = embedded_ipv4(ip)
+            if embedded is not None:
+                candidates.extend(embedded[1])
+        return any(
+            candidate in net
+            for candidate in candidates
+            for net in self.denied
+            if net.version == candidate.version
+        )
 
 
 def classify_address(value: str | IPAddress) -> Verdict:
@@ -227,11 +283,16 @@ def local_interface_addresses() -> frozenset[IPAddress]:
     return frozenset(found)
 
 
-def build_policy(extra_denied: Iterable[str | IPAddress] = ()) -> AddressPolicy:
-    """The production policy: the table plus own interface addresses plus extra (egress) ones."""
+def build_policy(
+    extra_denied: Iterable[str | IPAddress] = (), denied: Iterable[str] = ()
+) -> AddressPolicy:
+    """The production policy: the table, own interface and egress addresses, denied networks.
+
+    `denied` entries are parsed with parse_network (settings validated them already).
+    """
     own = set(local_interface_addresses())
     for value in extra_denied:
         address = parse_address(value)
         if address is not None:
             own.add(address)
-    return AddressPolicy(frozenset(own))
+    return AddressPolicy(frozenset(own), tuple(parse_network(entry) for entry in denied))

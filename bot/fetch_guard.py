@@ -14,7 +14,7 @@ from typing import Any
 from aiohappyeyeballs import AddrInfoType
 from aiohttp.abc import AbstractResolver, ResolveResult
 
-from bot.fetch_addresses import AddressPolicy
+from bot.fetch_addresses import AddressPolicy, Verdict
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ SocketCreator = Callable[[AddrInfoType], socket.socket]
 
 
 class BlockedAddressError(OSError):
-    """A DNS answer or a socket's destination is not a public address."""
+    """A DNS answer or a socket's destination is not a public address, or is denied by config."""
 
 
 class ResolveError(OSError):
@@ -58,6 +58,13 @@ def hop(exempt: bool) -> Iterator[HopState]:
 
 def _state() -> HopState:
     return _HOP.get() or HopState()
+
+
+def _verdict(policy: AddressPolicy, address: str) -> Verdict:
+    # An allow-listed host skips the non-public table, never the operator's deny list.
+    if _state().exempt:
+        return policy.classify_exempt(address)
+    return policy.classify(address)
 
 
 def _deny(where: str, reason: str) -> BlockedAddressError:
@@ -96,11 +103,10 @@ class GuardedResolver(AbstractResolver):
         if not answers:
             _state().unresolved.append("empty")
             raise ResolveError("DNS lookup returned no address")
-        if not _state().exempt:
-            for answer in answers:
-                verdict = self._policy.classify(str(answer["host"]))
-                if not verdict.allowed:
-                    raise _deny("DNS answer", verdict.reason)
+        for answer in answers:
+            verdict = _verdict(self._policy, str(answer["host"]))
+            if not verdict.allowed:
+                raise _deny("DNS answer", verdict.reason)
         return answers
 
     async def close(self) -> None:
@@ -125,10 +131,9 @@ def guarded_socket_factory(
 
     def factory(addr_info: AddrInfoType) -> socket.socket:
         destination: Any = addr_info[4][0]
-        if not _state().exempt:
-            verdict = policy.classify(str(destination))
-            if not verdict.allowed:
-                raise _deny("socket", verdict.reason)
+        verdict = _verdict(policy, str(destination))
+        if not verdict.allowed:
+            raise _deny("socket", verdict.reason)
         return make(addr_info)
 
     return factory

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -17,6 +18,7 @@ from pydantic_settings import (
 )
 
 from bot.errors import ConfigError
+from bot.fetch_addresses import parse_network
 from bot.storage.records import ChannelMode, ReplyStyle
 from bot.storage_settings import PollSettings, StorageSettings
 
@@ -34,9 +36,10 @@ class FetchSettings(BaseModel):
     max_url_length: int = Field(2048, gt=0)
     allowed_ports: list[int] = Field(default_factory=lambda: [80, 443])
     allow_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    deny_addresses: Annotated[list[str], NoDecode] = Field(default_factory=list)
     user_agent: str = "UnspinBot/0.1 (+https://github.com/unspin/unspin; article summariser)"
 
-    @field_validator("allow_hosts", mode="before")
+    @field_validator("allow_hosts", "deny_addresses", mode="before")
     @classmethod
     def _split_csv(cls, value: Any) -> Any:
         # Environment variables arrive as one string: accept "a,b:8080" as well as JSON.
@@ -45,6 +48,19 @@ class FetchSettings(BaseModel):
                 return json.loads(value)
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @field_validator("deny_addresses")
+    @classmethod
+    def _check_networks(cls, value: list[str]) -> list[str]:
+        # Refused at load time: a mistyped entry silently ignored would leave that network open.
+        for entry in value:
+            try:
+                parse_network(entry)
+            except ValueError as exc:
+                raise PydanticCustomError(
+                    "deny_address", "{reason}", {"reason": str(exc)}
+                ) from None
+        return [entry.strip() for entry in value]
 
 
 class AnalysisSettings(BaseModel):

@@ -12,12 +12,13 @@ from urllib.parse import urljoin, urlsplit
 from yarl import URL
 
 from bot.errors import Refused, UsageError
-from bot.fetch_addresses import AddressPolicy, IPAddress, classify_address
+from bot.fetch_addresses import DENIED, AddressPolicy, IPAddress, classify_address
 
 log = logging.getLogger(__name__)
 
 PREFIX = "I can't fetch that link: "
 PRIVATE_MESSAGE = PREFIX + "it points to a private network address."
+DENIED_MESSAGE = PREFIX + "it points to a network address this bot is configured to refuse."
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # Names that only mean something inside a network, refused before any lookup.
@@ -218,14 +219,15 @@ def check_url(
     exempt = is_exempt(allow_hosts, host, port, ports)
     if port not in ports and not exempt:
         raise _refuse(f"it uses port {port}; I only fetch from ports {_ports_phrase(ports)}.")
-    if not exempt:
-        if literal is None and is_local_name(host):
-            raise _refuse("it points to a local or internal host name.")
-        if literal is not None:
-            verdict = (policy or AddressPolicy()).classify(literal)
-            if not verdict.allowed:
-                log.info("refused literal address: %s", verdict.reason)
-                raise Refused(PRIVATE_MESSAGE)
+    if not exempt and literal is None and is_local_name(host):
+        raise _refuse("it points to a local or internal host name.")
+    if literal is not None:
+        policy = policy or AddressPolicy()
+        # An allow-listed literal is still checked against the deny list: a deny always wins.
+        verdict = policy.classify_exempt(literal) if exempt else policy.classify(literal)
+        if not verdict.allowed:
+            log.info("refused literal address: %s", verdict.reason)
+            raise Refused(blocked_message([verdict.reason]))
     return Target(
         _rebuild(scheme, host, literal, port, parts.path, parts.query),
         scheme,
@@ -252,15 +254,22 @@ def _rebuild(
     return url
 
 
+def blocked_message(reasons: Iterable[str]) -> str:
+    """The user's sentence for blocked addresses: configured deny, or not a public address."""
+    return DENIED_MESSAGE if DENIED in reasons else PRIVATE_MESSAGE
+
+
 def redirect_target(current: str, location: str) -> str:
     """Resolve a Location header against the current URL (relative, scheme-relative or absolute)."""
     return urljoin(current, location.strip())
 
 
 __all__ = [
+    "DENIED_MESSAGE",
     "PRIVATE_MESSAGE",
     "AllowList",
     "Target",
+    "blocked_message",
     "check_url",
     "classify_address",
     "is_exempt",
