@@ -7,15 +7,18 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import sys
+from collections import deque
 from collections.abc import AsyncIterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TextIO
 
 from bot import __version__
 from bot.analysis import Analyzer
 from bot.errors import ConfigError, ExtractionError, FetchError, UnspinError, UsageError
 from bot.fetch import AiohttpFetcher, build_session
-from bot.models import Article
+from bot.models import Analysis, Article
 from bot.render import card_text
 from bot.serialize import analysis_to_json, error_to_json
 from bot.settings import Settings, load_settings
@@ -135,25 +138,55 @@ async def _session(settings: Settings) -> AsyncIterator[_Session]:
         await session.aclose()
 
 
+def _batch_threads(settings: Settings) -> int:
+    return settings.analysis.batch_threads or min(4, os.cpu_count() or 1)
+
+
 async def _analyze(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
+    """Analyse each source and print it, in input order.
+
+    Reading and extraction run here while earlier pages are analysed on worker threads: the
+    model runs outside the GIL, so a batch uses every core. At most two pages per thread wait.
+    """
     status = EXIT_OK
+    several = args.json and len(args.sources) > 1
+    threads = _batch_threads(settings)
+    loop = asyncio.get_running_loop()
+    pending: deque[tuple[str, asyncio.Future[Analysis] | UnspinError]] = deque()
+
+    async def emit(source: str, item: asyncio.Future[Analysis] | UnspinError) -> None:
+        nonlocal status
+        try:
+            if isinstance(item, UnspinError):
+                raise item
+            analysis = await item
+        except (UnspinError, ExtractionError) as exc:
+            code = exit_code_for(exc)
+            status = max(status, code)
+            print(f"unspin: {source}: {exc}", file=err)
+            if several:
+                out.write(json.dumps(error_to_json(source, str(exc), code)) + "\n")
+            return
+        if args.json:
+            out.write(json.dumps(analysis_to_json(analysis), ensure_ascii=False) + "\n")
+        else:
+            out.write(card_text(analysis, details=not args.brief) + "\n")
+        out.flush()
+
     async with _session(settings) as session:
-        for source in args.sources:
-            try:
-                article = await session.article(source, sys.stdin)
-                analysis = session.analyzer.analyze(article)
-            except (UnspinError, ExtractionError) as exc:
-                code = exit_code_for(exc)
-                status = max(status, code)
-                print(f"unspin: {source}: {exc}", file=err)
-                if args.json and len(args.sources) > 1:
-                    out.write(json.dumps(error_to_json(source, str(exc), code)) + "\n")
-                continue
-            if args.json:
-                out.write(json.dumps(analysis_to_json(analysis), ensure_ascii=False) + "\n")
-            else:
-                out.write(card_text(analysis, details=not args.brief) + "\n")
-            out.flush()
+        with ThreadPoolExecutor(threads, thread_name_prefix="unspin-analyze") as pool:
+            for source in args.sources:
+                item: asyncio.Future[Analysis] | UnspinError
+                try:
+                    article = await session.article(source, sys.stdin)
+                    item = loop.run_in_executor(pool, session.analyzer.analyze, article)
+                except (UnspinError, ExtractionError) as exc:
+                    item = exc
+                pending.append((source, item))
+                while len(pending) > 2 * threads:
+                    await emit(*pending.popleft())
+            while pending:
+                await emit(*pending.popleft())
     return status
 
 

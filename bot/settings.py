@@ -68,6 +68,9 @@ class AnalysisSettings(BaseModel):
 
     max_points: int = Field(5, ge=3, le=5)
     max_predictions: int = Field(10, ge=0, le=50)
+    # Pages of one `unspin analyze` batch analysed at once (0: one per CPU core, at most 4).
+    # The model runs outside the GIL, so threads use every core; memory grows little per thread.
+    batch_threads: int = Field(0, ge=0, le=32)
 
 
 def _csv(value: Any) -> Any:

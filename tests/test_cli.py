@@ -126,6 +126,34 @@ def test_batch_prints_one_line_per_source_in_order(capsys, monkeypatch, fixtures
     assert err.count("\n") == 1
 
 
+def test_threaded_batch_prints_the_same_lines_as_one_thread(
+    capsys, monkeypatch, fixtures, tmp_path
+):
+    """Pages analysed on several threads still print exactly the serial output, in input order."""
+    txt = fixtures / "cli" / "short-news.txt"
+    sources = []
+    for n in range(7):
+        page = tmp_path / f"p{n}.txt"
+        page.write_text(
+            f"Council votes on budget {n}\n\nThe council approved {n + 2} new bus lines on "
+            f"Monday, the mayor said. Critics will surely call it a waste of money.\n",
+            encoding="utf-8",
+        )
+        sources += [str(page), str(SAMPLE_HTML) if n % 2 else str(txt)]
+    sources.insert(5, str(tmp_path / "missing.txt"))
+    outputs = []
+    for threads in ("1", "3"):
+        monkeypatch.setenv("UNSPIN_ANALYSIS__BATCH_THREADS", threads)
+        status, out, _ = run_cli(capsys, monkeypatch, "analyze", "--json", *sources)
+        assert status == 2
+        outputs.append(out)
+    assert outputs[0] == outputs[1]
+    lines = [json.loads(line) for line in outputs[1].splitlines()]
+    assert len(lines) == len(sources)
+    assert lines[5]["schema"] == "unspin.error/1"
+    assert lines[0]["sentences"][0]["text"].startswith("The council approved 2 ")
+
+
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
