@@ -7,9 +7,10 @@ import contextlib
 import logging
 from typing import Any
 
-from adapters.discord.app import Core, UnspinClient, point_at, run_client, sync_global, wait_ready
+from adapters.discord.app import Core, UnspinClient, point_at, run_client, wait_ready
 from adapters.discord.conversation import DiscordConversation
 from adapters.discord.settings import DiscordAdapterSettings
+from adapters.discord.sync import sync_global
 from bot.ports import Conversation
 from bot.settings import Settings
 

@@ -33,6 +33,9 @@ PORTAL_SWITCH = (
 )
 
 
+OPT_OUT_FAILED = "Your choice could not be saved just now; please try the command again."
+
+
 class Core(Protocol):
     """The core use cases this adapter calls."""
 
@@ -58,6 +61,10 @@ class Core(Protocol):
 
     async def configure(self, msg: IncomingMessage, args: str, conv: Conversation) -> None:
         """Show the channel's settings, or change them when the user is a channel admin."""
+        ...
+
+    async def opt_out(self, msg: IncomingMessage, opted_out: bool, conv: Conversation) -> None:
+        """Record whether the person's pasted links are answered automatically; confirm it."""
         ...
 
 
@@ -121,6 +128,20 @@ class UnspinClient(SessionGapLog, discord.Client):
         async def settings(interaction: discord.Interaction, setting: str = "") -> None:
             await self.on_settings(interaction, setting)
 
+        @self.tree.command(
+            name=t.OPT_OUT_COMMAND,
+            description=f"Stop Unspin answering the links you paste (undo: /{t.OPT_IN_COMMAND})",
+        )
+        async def opt_out(interaction: discord.Interaction) -> None:
+            await self.on_opt_out(interaction)
+
+        @self.tree.command(
+            name=t.OPT_IN_COMMAND,
+            description=f"Let Unspin answer the links you paste again (after /{t.OPT_OUT_COMMAND})",
+        )
+        async def opt_in(interaction: discord.Interaction) -> None:
+            await self.on_opt_out(interaction)
+
         @self.tree.context_menu(name=t.CONTEXT_MENU)
         async def unspin_this(interaction: discord.Interaction, message: discord.Message) -> None:
             await self.on_command(interaction)
@@ -180,6 +201,28 @@ class UnspinClient(SessionGapLog, discord.Client):
             channel, interaction=interaction, event_key=incoming.event_id
         )
         await self.core.configure(_in_thread(incoming, channel), setting, conversation)
+
+    async def on_opt_out(self, interaction: discord.Interaction) -> None:
+        """`/unspin-optout` and `/unspin-optin`: the person's own choice, confirmed to them only.
+
+        It is about the person, not the channel, so it works in DMs with the bot as well.
+        """
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        payload = _interaction_payload(interaction)
+        choice = t.opt_out_choice(payload)
+        incoming = t.incoming_from_command(payload)
+        channel = _answer_channel(self, interaction)
+        if choice is None or incoming is None or channel is None:
+            await interaction.followup.send(OPT_OUT_FAILED, ephemeral=True)
+            return
+        conversation = self._conversation(
+            channel, interaction=interaction, event_key=incoming.event_id
+        )
+        try:
+            await self.core.opt_out(incoming, choice, conversation)
+        except Exception:
+            log.exception("Discord: recording the opt-out choice of %s failed", incoming.author.id)
+            await interaction.followup.send(OPT_OUT_FAILED, ephemeral=True)
 
     async def on_message(self, message: discord.Message) -> None:
         """Mentions always; plain links only with the message-content intent configured."""
@@ -304,6 +347,17 @@ def _interaction_payload(interaction: discord.Interaction) -> dict[str, Any]:
     return payload
 
 
+def _answer_channel(client: discord.Client, interaction: discord.Interaction) -> Postable | None:
+    # Private answers go through the interaction; the channel only anchors the conversation,
+    # so a DM (or an uncached channel) is as good as a server channel.
+    channel = interaction.channel
+    if isinstance(channel, discord.TextChannel | discord.Thread):
+        return channel
+    if interaction.channel_id is None:
+        return None
+    return client.get_partial_messageable(interaction.channel_id)
+
+
 def _parent_of(channel: Postable) -> str | None:
     return str(channel.parent_id) if isinstance(channel, discord.Thread) else None
 
@@ -325,42 +379,6 @@ async def run_client(client: UnspinClient) -> None:
         raise ConfigError(PORTAL_SWITCH) from None
     except discord.LoginFailure:
         raise ConfigError("Discord rejected the bot token (UNSPIN_DISCORD__TOKEN).") from None
-
-
-class _NoCore:
-    """Stands in for the core when the client only syncs commands and never takes events."""
-
-    async def handle_message(self, message: IncomingMessage, conversation: Conversation) -> None:
-        raise RuntimeError("not serving events")
-
-    async def handle_action(self, action: ActionEvent, conversation: Conversation) -> None:
-        raise RuntimeError("not serving events")
-
-    async def handle_native_vote(
-        self, platform: str, message_ref: str, user: User, option: int, event_id: str
-    ) -> None:
-        raise RuntimeError("not serving events")
-
-    async def handle_native_unvote(
-        self, platform: str, message_ref: str, user: User, option: int
-    ) -> None:
-        raise RuntimeError("not serving events")
-
-    async def configure(self, msg: IncomingMessage, args: str, conv: Conversation) -> None:
-        raise RuntimeError("not serving events")
-
-
-async def sync_global(settings: DiscordAdapterSettings) -> int:
-    """Sync the commands globally (Discord allows 200 creates a day): `unspin discord sync`."""
-    point_at(settings)
-    client = UnspinClient(settings, _NoCore())
-    try:
-        await client.login(settings.token.get_secret_value())
-        synced = await client.tree.sync()
-    finally:
-        await client.close()
-    log.info("Discord: %d commands synced globally", len(synced))
-    return len(synced)
 
 
 async def wait_ready(client: UnspinClient, runner: asyncio.Task[None], within: float) -> None:

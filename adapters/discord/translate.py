@@ -29,6 +29,10 @@ PLATFORM = "discord"
 NEWS_EMOJI = "📰"
 CONTEXT_MENU = "Unspin this"
 SETTINGS_COMMAND = "unspin-settings"
+OPT_OUT_COMMAND = "unspin-optout"
+OPT_IN_COMMAND = "unspin-optin"
+# The person's choice each command records: True = no automatic answers to their links.
+_OPT_CHOICES = {OPT_OUT_COMMAND: True, OPT_IN_COMMAND: False}
 
 # Documented limits (discord-api-docs message.mdx "Embed Limits", poll.mdx, components).
 TITLE, DESCRIPTION, FIELDS, FIELD_NAME, FIELD_VALUE = 256, 4096, 25, 256, 1024
@@ -297,6 +301,14 @@ def incoming_from_command(interaction: Mapping[str, Any]) -> IncomingMessage | N
             str(target.get("content") or ""), "context_menu", guild_id=guild,
         )  # fmt: skip
     return None
+
+
+def opt_out_choice(interaction: Mapping[str, Any]) -> bool | None:
+    """True for `/unspin-optout`, False for `/unspin-optin`, None for any other interaction."""
+    data = interaction.get("data") or {}
+    if data.get("type") != 1:
+        return None
+    return _OPT_CHOICES.get(str(data.get("name")))
 
 
 def action_from_component(interaction: Mapping[str, Any]) -> ActionEvent | None:

@@ -59,6 +59,8 @@ class FakeDiscord:
     app_id: str = "1100000000000000001"
     guild_id: str = "1100000000000000002"
     channel_ids: list[str] = field(default_factory=lambda: ["1100000000000000003"])
+    dm_channel_id: str = "1100000000000000004"
+    """The human's DM channel with the bot (for interactions sent with `dm=True`)."""
     calls: list[Call] = field(default_factory=list)
     identifies: list[JSON] = field(default_factory=list)
     messages: dict[str, JSON] = field(default_factory=dict)
@@ -282,6 +284,7 @@ class FakeDiscord:
         permissions: str = "2147483647",
         sparse: bool = False,
         minimal: bool = False,
+        dm: bool = False,
     ) -> JSON:
         """Send INTERACTION_CREATE; the 3-second deadline starts now.
 
@@ -289,6 +292,8 @@ class FakeDiscord:
         "1024" is a plain member who can only view the channel). `sparse` leaves out the fields
         the docs' example interactions lack (application_id, version, attachment_size_limit).
         `minimal` keeps only the documented required fields (no `channel` object, no locale).
+        `dm` sends it from the person's DM with the bot: `user` instead of `member`, no guild,
+        a DM channel object (type 1) and context 1 (BOT_DM), as receiving-and-responding.mdx says.
         """
         iid = p.snowflake()
         payload: JSON = {
@@ -313,6 +318,15 @@ class FakeDiscord:
         }
         if message is not None:
             payload["message"] = message
+        if dm:
+            person = user or self.human
+            dm_id = channel_id or self.dm_channel_id
+            del payload["guild_id"], payload["member"], payload["guild_locale"]
+            payload.update(
+                user=person, channel_id=dm_id, context=1, app_permissions="0",
+                channel={"id": dm_id, "type": 1, "recipients": [person], "flags": 0},
+                authorizing_integration_owners={"0": "0"},  # guild-installed, used in a DM
+            )  # fmt: skip
         if sparse:
             for key in ("application_id", "version", "attachment_size_limit"):
                 del payload[key]
@@ -335,22 +349,20 @@ class FakeDiscord:
                 "permissions": "2147483647"}  # fmt: skip
 
     async def slash(
-        self, name: str, *, sparse: bool = False, minimal: bool = False, **options: str
+        self,
+        name: str,
+        *,
+        sparse: bool = False,
+        minimal: bool = False,
+        dm: bool = False,
+        **options: str,
     ) -> JSON:
-        """A person runs a slash command with string options."""
+        """A person runs a slash command with string options (in a channel, or in a DM)."""
         opts = [{"name": k, "type": 3, "value": v} for k, v in options.items()]
-        return await self.interact(
-            2,
-            {
-                "id": p.snowflake(),
-                "name": name,
-                "type": 1,
-                "options": opts,
-                "guild_id": self.guild_id,
-            },
-            sparse=sparse,
-            minimal=minimal,
-        )
+        data: JSON = {"id": p.snowflake(), "name": name, "type": 1, "options": opts}
+        if not dm:
+            data["guild_id"] = self.guild_id
+        return await self.interact(2, data, sparse=sparse, minimal=minimal, dm=dm)
 
     async def message_command(self, name: str, target: JSON, *, minimal: bool = False) -> JSON:
         """A person runs a message context-menu command on `target` (content always included)."""

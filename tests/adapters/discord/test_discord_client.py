@@ -56,14 +56,15 @@ async def test_identify_without_message_content(
 async def test_commands_synced_to_dev_guild_only(
     fake: FakeDiscord, start_adapter: StartAdapter
 ) -> None:
-    """Start-up syncs /summarize and the "Unspin this" message command to the dev guild only."""
+    """Start-up syncs the slash commands and "Unspin this" to the dev guild only."""
     await start_adapter()
     puts = fake.find("PUT", "/commands")
     assert [c.path for c in puts] == [
         f"/applications/{fake.app_id}/guilds/{fake.guild_id}/commands"
     ]
     commands = {(c["name"], c["type"]) for c in puts[0].body}
-    assert commands == {("summarize", 1), ("unspin-settings", 1), ("Unspin this", 3)}
+    assert commands == {("summarize", 1), ("unspin-settings", 1), ("unspin-optout", 1),
+                        ("unspin-optin", 1), ("Unspin this", 3)}  # fmt: skip
 
 
 async def test_summarize_defers_then_follows_up_with_card(
