@@ -19,10 +19,11 @@ from adapters.slack import translate as t
 from adapters.slack.conversation import SlackConversation
 from adapters.slack.settings import SlackAdapterSettings
 from adapters.slack.unfurl import UnfurlConversation
-from bot.models import ActionEvent, IncomingMessage, User
+from bot.models import ActionEvent, IncomingMessage, Reply, TextBlock, User
 from bot.ports import Conversation
 
 log = logging.getLogger(__name__)
+OPT_OUT_FAILED = "Your choice could not be saved just now; please try the command again."
 # The logger of bolt's request verification middleware (slack_bolt.logger.get_bolt_logger).
 REFUSAL_LOGGER = "slack_bolt.RequestVerification"
 
@@ -40,6 +41,10 @@ class Core(Protocol):
 
     async def configure(self, msg: IncomingMessage, args: str, conv: Conversation) -> None:
         """Show the channel's settings, or change them when the user is an admin."""
+        ...
+
+    async def opt_out(self, msg: IncomingMessage, opted_out: bool, conv: Conversation) -> None:
+        """Record whether the person's pasted links are answered automatically; confirm it."""
         ...
 
 
@@ -114,6 +119,8 @@ class Listeners:
         self.app.event("link_shared")(self.on_link_shared)
         self.app.command("/summarize")(self.on_command)
         self.app.command(t.SETTINGS_COMMAND)(self.on_settings)
+        self.app.command(t.OPT_OUT_COMMAND)(self.on_opt_out)
+        self.app.command(t.OPT_IN_COMMAND)(self.on_opt_out)
         self.app.shortcut(t.SHORTCUT_ID)(self.on_shortcut)
         self.app.action(re.compile(r"^unspin:"))(self.on_action)
 
@@ -165,6 +172,20 @@ class Listeners:
         msg = t.incoming_from_command(body, is_admin=await self._is_admin(str(body["user_id"])))
         conv = self._conversation(msg.channel_id, None, msg.author.id, _hook(body))
         await self.core.configure(msg, msg.text, conv)
+
+    async def on_opt_out(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """`/unspin-optout` and `/unspin-optin`: the person's own choice, confirmed privately."""
+        await ack()
+        choice = t.opt_out_choice(body)
+        if choice is None:
+            return
+        msg = t.incoming_from_command(body)
+        conv = self._conversation(msg.channel_id, None, msg.author.id, _hook(body))
+        try:
+            await self.core.opt_out(msg, choice, conv)
+        except Exception:
+            log.exception("slack: recording the opt-out choice of %s failed", msg.author.id)
+            await conv.reply_private(Reply("notice", (TextBlock(OPT_OUT_FAILED),), OPT_OUT_FAILED))
 
     async def _is_admin(self, user_id: str) -> bool:
         try:

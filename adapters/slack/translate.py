@@ -38,6 +38,10 @@ PLATFORM = "slack"
 NEWS_REACTION = "newspaper"
 SHORTCUT_ID = "unspin_this"
 SETTINGS_COMMAND = "/unspin-settings"
+OPT_OUT_COMMAND = "/unspin-optout"
+OPT_IN_COMMAND = "/unspin-optin"
+# The person's choice each command records: True = no automatic answers to their links.
+_OPT_CHOICES = {OPT_OUT_COMMAND: True, OPT_IN_COMMAND: False}
 
 # Documented Block Kit limits (docs.slack.dev/reference/block-kit).
 SECTION_TEXT, CONTEXT_TEXT, BUTTON_TEXT, BLOCKS, ACTIONS = 3000, 3000, 75, 50, 25
@@ -205,6 +209,11 @@ def incoming_from_command(body: Mapping[str, Any], *, is_admin: bool = False) ->
         trigger="command",
         guild_id=str(body.get("team_id") or "") or None,
     )
+
+
+def opt_out_choice(body: Mapping[str, Any]) -> bool | None:
+    """True for `/unspin-optout`, False for `/unspin-optin`, None for any other command."""
+    return _OPT_CHOICES.get(str(body.get("command") or "").strip().lower())
 
 
 def incoming_from_shortcut(body: Mapping[str, Any]) -> IncomingMessage:
