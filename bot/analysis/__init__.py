@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.analysis.labels import label_alone, label_sentences
 from bot.analysis.predictions import find_predictions
-from bot.analysis.sentences import segment
+from bot.analysis.sentences import inside_quotes, segment
 from bot.analysis.summary import summarize
 from bot.models import LABELS, Analysis, Article, Label
 from bot.ports import SubjectivityScorer
@@ -24,7 +24,7 @@ class Analyzer:
     def analyze(self, article: Article) -> Analysis:
         """Split, label, find predictions and summarise one article."""
         sentences = segment(article)
-        scores = self.scorer.subjectivity([s.text for s in sentences])
+        scores = self._scores([s.text for s in sentences], [s.quoted for s in sentences])
         labelled = label_sentences(article, sentences, scores, self.scorer.threshold)
         predictions = find_predictions(article, labelled)[: self.settings.max_predictions]
         summary = summarize(article, labelled, max_points=self.settings.max_points)
@@ -41,9 +41,17 @@ class Analyzer:
             composition=composition,
         )
 
+    def _scores(self, texts: Sequence[str], quoted: Sequence[bool]) -> list[float]:
+        """P(SUBJ) of each sentence; quoted ones skip the model (quotation alone decides them)."""
+        own = [i for i, q in enumerate(quoted) if not q]
+        scores = [self.scorer.threshold] * len(texts)
+        for i, score in zip(own, self.scorer.subjectivity([texts[i] for i in own]), strict=True):
+            scores[i] = score
+        return scores
+
     def label(self, texts: Sequence[str]) -> list[tuple[Label, float]]:
         """Label sentences each on its own, without article context."""
-        scores = self.scorer.subjectivity(list(texts))
+        scores = self._scores(texts, [inside_quotes(text) for text in texts])
         threshold = self.scorer.threshold
         return [
             label_alone(text, score, threshold) for text, score in zip(texts, scores, strict=True)
