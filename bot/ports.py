@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.models import Analysis, Article, Capabilities, MessageRef, Reply
 from bot.poll_models import PollSpec, PollState
-from bot.storage.job_queries import JobClaim, PendingJob
 from bot.storage.records import ChannelConfig, Share
+
+if TYPE_CHECKING:  # the job types live beside their SQL: importing it costs SQLAlchemy
+    from bot.storage.job_queries import JobClaim, PendingJob
 
 
 class SubjectivityScorer(Protocol):
