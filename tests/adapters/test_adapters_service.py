@@ -154,7 +154,7 @@ async def test_run_with_only_discord_answers_summarize(tmp_path: Path, article_s
 
 
 async def test_discord_sync_publishes_commands_globally(tmp_path: Path) -> None:
-    """`unspin discord sync` PUTs both commands to the global endpoint, not a guild's."""
+    """`unspin discord sync` PUTs every command to the global endpoint, not a guild's."""
     fake = FakeDiscord()
     await fake.start()
     env = {k: v for k, v in os.environ.items() if not k.startswith("UNSPIN_")}
@@ -173,7 +173,9 @@ async def test_discord_sync_publishes_commands_globally(tmp_path: Path) -> None:
         assert proc.returncode == 0, err.decode()
         (put,) = fake.find("PUT", "/commands")
         assert put.path == f"/applications/{fake.app_id}/commands"
-        assert {c["name"] for c in put.body} == {"summarize", "unspin-settings", "Unspin this"}
+        assert {c["name"] for c in put.body} == {
+            "summarize", "unspin-settings", "unspin-optout", "unspin-optin", "Unspin this",
+        }  # fmt: skip
         assert fake.identifies == []  # syncing needs no gateway session
     finally:
         await fake.stop()
