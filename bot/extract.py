@@ -20,6 +20,7 @@ from trafilatura.utils import load_html
 from bot.errors import ExtractionError
 from bot.extract_blocks import body_blocks
 from bot.extract_meta import PageMeta, guess_language, read_meta
+from bot.extract_paywall import is_prompt, section_missing, section_paragraphs
 from bot.models import Article, Block
 
 log = logging.getLogger(__name__)
@@ -43,18 +44,8 @@ _PROSE_MIN_WORDS = 6
 # Very long sentences run to about 80 words; text with fewer sentence ends is a list of labels.
 _PROSE_MAX_SENTENCE_WORDS = 80
 _SENTENCE_END = re.compile(r"[.!?…。！？](?=[\s\"”’')\]]|$)")
-_TRUNCATION = re.compile(
-    r"subscribe (?:now )?to (?:continue|keep) reading|(?:to|and) continue reading"
-    r"|(?:log|sign) ?in to (?:continue|read the (?:full|rest))|already a subscriber\?"
-    r"|this (?:article|story|content) is (?:only )?(?:available )?(?:for|to) (?:paid )?subscribers"
-    r"|(?:the )?rest of this (?:article|story) is"
-    r"|you(?:'|’)ve (?:reached|used) (?:your|all your) (?:limit|free articles)"
-    r"|become a (?:member|subscriber) to (?:read|continue)",
-    re.IGNORECASE,
-)
 _ENDS_TRUNCATED = re.compile(r"(?:\.\.\.|…)\s*$")
 _TRUNCATED_MIN_WORDS = 8
-_PROMPT_MAX_WORDS = 40
 
 
 def paywall_warning(words: int) -> str:
@@ -103,18 +94,29 @@ def _warnings(blocks: list[Block], *, article_like: bool, paywalled: bool) -> tu
     return ()
 
 
+def _lacks_paywalled_part(blocks: list[Block], section: list[str] | None) -> bool:
+    """Evidence behind a not-free flag: a teaser-length text, or the paywalled section missing.
+
+    Metered sites set the flag on every article, including those they serve whole, so the flag
+    alone never warns.
+    """
+    text = " ".join(b.text for b in blocks)
+    return len(text.split()) < SHORT_WORDS or section_missing(section, text)
+
+
 def _drop_paywall_prompt(blocks: list[Block]) -> tuple[list[Block], bool]:
-    """Remove a "subscribe to continue reading" prompt from the end; say whether there was one."""
+    """Remove "subscribe to continue reading" prompts; say whether one ended the text.
+
+    Only a prompt at the end marks a cut text; one elsewhere (an inline box on a metered
+    article, or a box trafilatura placed first) is dropped without saying anything.
+    """
     kept = list(blocks)
     found = False
-    while (
-        len(kept) > 1
-        and len(kept[-1].text.split()) <= _PROMPT_MAX_WORDS
-        and _TRUNCATION.search(kept[-1].text)
-    ):
+    while len(kept) > 1 and is_prompt(kept[-1].text):
         kept.pop()
         found = True
-    return kept, found
+    rest = [b for b in kept if not is_prompt(b.text)]
+    return (rest or kept[-1:]), found
 
 
 def _trafilatura_blocks(tree: HtmlElement, url: str | None, **options: Any) -> list[Block]:
@@ -172,6 +174,8 @@ def extract_article(html: str, *, url: str | None = None) -> Article:
         meta = read_meta(tree, url)
     except RecursionError:
         meta = PageMeta()
+    # Read before trafilatura runs, since its cleaning may prune the tree it is given.
+    section = section_paragraphs(tree, meta.paywall_selectors) if meta.paywalled else None
     blocks = _trafilatura_blocks(tree, url, favor_precision=True)
     if _chars(blocks) < RECALL_CHECK_CHARS:
         recall = _trafilatura_blocks(tree, url, favor_recall=True)
@@ -187,7 +191,7 @@ def extract_article(html: str, *, url: str | None = None) -> Article:
         blocks, prompt = _drop_paywall_prompt(blocks)
     if not blocks:
         raise ExtractionError("No readable text was found in the page.")
-    paywalled = meta.paywalled or prompt
+    paywalled = prompt or (meta.paywalled and _lacks_paywalled_part(blocks, section))
     return Article(
         title=meta.title or "",
         blocks=tuple(blocks),

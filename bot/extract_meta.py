@@ -38,7 +38,10 @@ class PageMeta:
     author: str | None = None
     published: str | None = None
     language: str | None = None
+    # JSON-LD `isAccessibleForFree: false` somewhere on the page: a sign, not proof, of a paywall.
     paywalled: bool = False
+    # The CSS selectors of the parts it marks not free (`hasPart` ... `cssSelector`).
+    paywall_selectors: tuple[str, ...] = ()
 
 
 def _clean(value: object) -> str | None:
@@ -130,6 +133,12 @@ def not_free(value: Any) -> bool:
     return isinstance(value, str) and value.strip().lower() in _NOT_FREE
 
 
+def _selectors(value: Any) -> list[str]:
+    """The CSS selectors of a JSON-LD `cssSelector` value (one string or a list of them)."""
+    values = value if isinstance(value, list) else [value]
+    return [v.strip() for v in values if isinstance(v, str) and v.strip()]
+
+
 def _language(tree: HtmlElement) -> str | None:
     candidates = [
         tree.get("lang"),
@@ -198,11 +207,13 @@ def read_meta(tree: HtmlElement, url: str | None = None) -> PageMeta:
     """Metadata from JSON-LD first, then Open Graph and <meta> tags, then the markup itself."""
     articles: list[dict[str, Any]] = []
     paywalled = False
+    selectors: list[str] = []
     publisher: list[str] = []
     for doc in _json_ld(tree):
         for obj in _objects(doc):
             if "isAccessibleForFree" in obj and not_free(obj["isAccessibleForFree"]):
                 paywalled = True
+                selectors.extend(_selectors(obj.get("cssSelector")))
             if any(_ARTICLE_TYPES.search(t) for t in _types(obj)):
                 articles.append(obj)
                 publisher = publisher or _names(obj.get("publisher"))
@@ -262,6 +273,7 @@ def read_meta(tree: HtmlElement, url: str | None = None) -> PageMeta:
         published=published,
         language=_language(tree),
         paywalled=paywalled,
+        paywall_selectors=tuple(dict.fromkeys(selectors)),
     )
 
 

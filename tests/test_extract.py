@@ -9,7 +9,14 @@ import pytest
 from lxml import html as lxml_html
 
 from bot.errors import ExtractionError
-from bot.extract import NOT_ARTICLE, article_from_text, extract_article, paywall_warning
+from bot.extract import (
+    NOT_ARTICLE,
+    SHORT_WORDS,
+    article_from_text,
+    extract_article,
+    paywall_warning,
+)
+from bot.extract_meta import read_meta
 from bot.models import Article
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extract"
@@ -162,21 +169,90 @@ def test_title_is_not_repeated_as_the_first_body_block(name: str) -> None:
         ' "cssSelector": ".paywall"}}',
     ],
 )
-def test_json_ld_paywall_flags_warn_with_the_word_count(json_ld: str) -> None:
-    """`isAccessibleForFree: false` in any common spelling or nesting gives the paywall warning."""
-    article = extract_article(page("article").replace(FREE, json_ld))
-    assert article.warnings == (paywall_warning(article.words),)
+def test_json_ld_not_free_flag_is_read_but_alone_does_not_warn(json_ld: str) -> None:
+    """Every spelling of `isAccessibleForFree: false` is read; on a whole article it never warns."""
+    html = page("article").replace(FREE, json_ld)
+    assert read_meta(lxml_html.fromstring(html)).paywalled
+    assert extract_article(html).warnings == ()
 
 
-def test_json_ld_paywall_flag_inside_a_graph_warns() -> None:
+def test_json_ld_not_free_flag_inside_a_graph_is_read() -> None:
     """The flag is found on an article inside an @graph list."""
     graph = (
         '<script type="application/ld+json">{"@context": "https://schema.org", "@graph": ['
         '{"@type": "WebSite", "name": "Courier"},'
         '{"@type": "NewsArticle", "headline": "x", "isAccessibleForFree": "False"}]}</script>'
     )
-    article = extract_article(page("article").replace("</head>", graph + "</head>"))
+    html = page("article").replace("</head>", graph + "</head>")
+    assert read_meta(lxml_html.fromstring(html)).paywalled
+
+
+def test_whole_metered_article_does_not_warn() -> None:
+    """A page marked not free that carries its whole paywalled section gets no paywall warning."""
+    article = extract("metered")
+    assert read_meta(lxml_html.fromstring(page("metered"))).paywall_selectors == (".paywall",)
+    assert article.words >= SHORT_WORDS
+    assert article.text.endswith("reach the secondary school on time.")
+    assert article.warnings == ()
+
+
+def test_article_cut_before_its_paywalled_section_warns() -> None:
+    """A not-free page whose named paywalled section is delivered empty warns with its count."""
+    article = extract("paywalled")
+    assert article.words >= SHORT_WORDS, "long enough that only the paywall evidence can warn"
     assert article.warnings == (paywall_warning(article.words),)
+
+
+def test_paywalled_section_holding_only_a_prompt_warns() -> None:
+    """A named section with nothing but a "subscribe" prompt is a cut article, and warns."""
+    prompt = "<p>This article is only available to subscribers. Subscribe now to keep reading.</p>"
+    html = page("paywalled").replace(
+        '<div class="article-body paywall"></div>',
+        f'<div class="article-body paywall">{prompt}</div>',
+    )
+    article = extract_article(html)
+    assert "subscribe" not in article.text.lower()
+    assert article.warnings == (paywall_warning(article.words),)
+
+
+def test_selector_matching_nothing_is_no_evidence() -> None:
+    """A stale selector that names no element (templates keep them) does not make a warning."""
+    html = page("metered").replace('<div class="paywall">', '<div class="story">')
+    assert extract_article(html).warnings == ()
+
+
+def test_truncation_marker_on_a_metered_article_warns() -> None:
+    """A "subscribe to continue reading" marker ending a not-free article warns."""
+    prompt = "<p>Subscribe to continue reading. Already a subscriber? Log in.</p>"
+    html = page("metered").replace('</div>\n<p class="tags">', prompt + '</div>\n<p class="tags">')
+    assert prompt in html
+    article = extract_article(html)
+    assert "subscribe" not in article.text.lower()
+    assert article.warnings == (paywall_warning(article.words),)
+
+
+def test_inline_prompt_inside_a_whole_metered_article_is_dropped_without_warning() -> None:
+    """A subscribe box between paragraphs is removed, and is no sign of a cut article."""
+    box = "<p>Already a subscriber? Log in to read without limits.</p>"
+    html = page("metered").replace(
+        "</p>\n<p>The company expects", "</p>\n" + box + "\n<p>The company expects"
+    )
+    assert box in html
+    article = extract_article(html)
+    assert "subscriber" not in article.text.lower()
+    assert article.text.endswith("reach the secondary school on time.")
+    assert article.warnings == ()
+
+
+def test_short_not_free_page_that_is_no_article_still_says_paywalled() -> None:
+    """A flagged page with a few words of text gets both notes: not an article, and paywalled."""
+    html = (
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "isAccessibleForFree": false}</script></head><body><main><p>Markets rallied on'
+        " Tuesday.</p><p>Subscribe for full access.</p></main></body></html>"
+    )
+    article = extract_article(html)
+    assert article.warnings == (NOT_ARTICLE, paywall_warning(article.words))
 
 
 def test_subscribe_prompt_at_the_end_warns_and_is_dropped() -> None:
