@@ -117,9 +117,14 @@ class Core:
         """The settings command: anyone may see the settings, only channel admins change them."""
         await self.channel_directory.configure(msg, args, conv)
 
-    async def opt_out(self, msg: IncomingMessage, opted_out: bool, conv: Conversation) -> None:
-        """The per-person opt-out command: no automatic answers to the links they paste."""
-        await self.opt_outs.set(msg, opted_out, conv)
+    async def opt_out(
+        self, msg: IncomingMessage, opted_out: bool, conv: Conversation, undo: str | None = None
+    ) -> None:
+        """The per-person opt-out command: no automatic answers to the links they paste.
+
+        `undo` names the platform's command to opt back in, for the confirmation.
+        """
+        await self.opt_outs.set(msg, opted_out, conv, undo)
 
     # Messages with links ---------------------------------------------------------------
 

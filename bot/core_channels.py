@@ -103,17 +103,21 @@ class OptOuts:
             self._out = await self.store.opted_out_users()
         return (platform, user_id) in self._out
 
-    async def set(self, msg: IncomingMessage, opted_out: bool, conv: Conversation) -> None:
-        """The opt-out command: record the choice and confirm it to the person."""
+    async def set(
+        self, msg: IncomingMessage, opted_out: bool, conv: Conversation, undo: str | None = None
+    ) -> None:
+        """The opt-out command: record the choice and confirm it, naming `undo` (the way back)."""
         await self.store.set_opt_out(msg.platform, msg.author.id, opted_out)
         if self._out is None:
             self._out = await self.store.opted_out_users()
         else:
             (self._out.add if opted_out else self._out.discard)((msg.platform, msg.author.id))
-        text = (
-            "Done: I won't answer links you paste any more; /summarize still works for you."
-            if opted_out
-            else "Done: I'll answer the article links you paste again."
-        )
+        if opted_out:
+            back = f"; run {undo} to opt back in." if undo else "."
+            text = (
+                f"You are opted out: I won't answer links you paste (/summarize still works){back}"
+            )
+        else:
+            text = "You are opted in: I'll answer the article links you paste again."
         if await conv.reply_private(notice(text)) is None:
             await conv.say(defuse_mentions(text))

@@ -20,8 +20,9 @@ async def test_opted_out_links_are_ignored_until_opting_back_in(tmp_path: Path) 
     pages = {A: article_text(1), B: article_text(2)}
     async with wired_core(tmp_path, pages) as (core, fetcher, store):
         conv = RecordingConversation()
-        await core.opt_out(message("", user="carol", trigger="command"), True, conv)
+        await core.opt_out(message("", user="carol", trigger="command"), True, conv, "/optin")
         assert "won't answer links you paste" in conv.posted[-1].text
+        assert "run /optin to opt back in" in conv.posted[-1].text
         assert await core.handle_message(message(A, user="carol"), conv) == []
         assert fetcher.calls == []
         await core.summarize(message(A, user="carol", trigger="command"), conv)

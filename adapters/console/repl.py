@@ -168,7 +168,7 @@ class ConsoleAdapter:
         elif command == "/settings":
             await core.configure(self._message(""), rest, conv)
         elif command in ("/optout", "/optin"):
-            await core.opt_out(self._message("", "command"), command == "/optout", conv)
+            await core.opt_out(self._message("", "command"), command == "/optout", conv, "/optin")
         else:
             self._print(f"Unknown command {command}; type /help.")
         return True

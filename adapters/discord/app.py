@@ -63,7 +63,9 @@ class Core(Protocol):
         """Show the channel's settings, or change them when the user is a channel admin."""
         ...
 
-    async def opt_out(self, msg: IncomingMessage, opted_out: bool, conv: Conversation) -> None:
+    async def opt_out(
+        self, msg: IncomingMessage, opted_out: bool, conv: Conversation, undo: str | None = None
+    ) -> None:
         """Record whether the person's pasted links are answered automatically; confirm it."""
         ...
 
@@ -219,7 +221,7 @@ class UnspinClient(SessionGapLog, discord.Client):
             channel, interaction=interaction, event_key=incoming.event_id
         )
         try:
-            await self.core.opt_out(incoming, choice, conversation)
+            await self.core.opt_out(incoming, choice, conversation, f"/{t.OPT_IN_COMMAND}")
         except Exception:
             log.exception("Discord: recording the opt-out choice of %s failed", incoming.author.id)
             await interaction.followup.send(OPT_OUT_FAILED, ephemeral=True)

@@ -34,7 +34,9 @@ class _NoCore:
     async def configure(self, msg: IncomingMessage, args: str, conv: Conversation) -> None:
         raise RuntimeError("not serving events")
 
-    async def opt_out(self, msg: IncomingMessage, opted_out: bool, conv: Conversation) -> None:
+    async def opt_out(
+        self, msg: IncomingMessage, opted_out: bool, conv: Conversation, undo: str | None = None
+    ) -> None:
         raise RuntimeError("not serving events")
 
 

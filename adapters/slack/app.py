@@ -43,7 +43,9 @@ class Core(Protocol):
         """Show the channel's settings, or change them when the user is an admin."""
         ...
 
-    async def opt_out(self, msg: IncomingMessage, opted_out: bool, conv: Conversation) -> None:
+    async def opt_out(
+        self, msg: IncomingMessage, opted_out: bool, conv: Conversation, undo: str | None = None
+    ) -> None:
         """Record whether the person's pasted links are answered automatically; confirm it."""
         ...
 
@@ -182,7 +184,7 @@ class Listeners:
         msg = t.incoming_from_command(body)
         conv = self._conversation(msg.channel_id, None, msg.author.id, _hook(body))
         try:
-            await self.core.opt_out(msg, choice, conv)
+            await self.core.opt_out(msg, choice, conv, t.OPT_IN_COMMAND)
         except Exception:
             log.exception("slack: recording the opt-out choice of %s failed", msg.author.id)
             await conv.reply_private(Reply("notice", (TextBlock(OPT_OUT_FAILED),), OPT_OUT_FAILED))

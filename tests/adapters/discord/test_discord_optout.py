@@ -111,7 +111,7 @@ async def test_opt_out_silences_links_and_opt_in_restores_them(
     await paste(fake, core, A)
     await eventually(lambda: cards(fake) == [A])
     said = await run_command(fake, t.OPT_OUT_COMMAND)
-    assert OPTED_OUT in said["content"]
+    assert OPTED_OUT in said["content"] and "run /unspin-optin to opt back in" in said["content"]
     assert await store.opted_out_users() == {("discord", fake.human["id"])}
     assert await paste(fake, core, B) == []
     await run_command(fake, t.OPT_IN_COMMAND)

@@ -102,7 +102,7 @@ async def test_opt_out_silences_links_and_opt_in_restores_them(
     took = await command(slack, fake, t.OPT_OUT_COMMAND)
     assert took < 1.0
     (said,) = await confirmations(fake, 1)
-    assert OPTED_OUT in said.args["text"]
+    assert OPTED_OUT in said.args["text"] and "run /unspin-optin" in said.args["text"]
     assert await core.store.opted_out_users() == {("slack", "U0ALICE")}
     assert await paste(slack, core, B) == []
     await command(slack, fake, t.OPT_IN_COMMAND)
