@@ -7,7 +7,16 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
-from bot.models import Analysis, Article, Capabilities, MessageRef, Reply
+from bot.models import (
+    ActionEvent,
+    Analysis,
+    Article,
+    Capabilities,
+    IncomingMessage,
+    MessageRef,
+    Reply,
+    User,
+)
 from bot.poll_models import PollSpec, PollState
 from bot.storage.records import ChannelConfig, Share
 
@@ -58,6 +67,40 @@ class Conversation(Protocol):
 
     async def say(self, text: str) -> MessageRef | None:
         """Say one plain sentence (an error, a refusal, a busy notice), in the event's thread."""
+        ...
+
+
+class ChatCore(Protocol):
+    """The core use cases the chat adapters call (Discord and Slack translate into these)."""
+
+    async def handle_message(self, message: IncomingMessage, conversation: Conversation) -> object:
+        """Answer a message, command, mention, reaction or shortcut (dedupes by event id)."""
+        ...
+
+    async def handle_action(self, action: ActionEvent, conversation: Conversation) -> None:
+        """Act on a button click (details, start a poll, vote, close a poll)."""
+        ...
+
+    async def handle_native_vote(
+        self, platform: str, message_ref: str, user: User, option: int, event_id: str
+    ) -> None:
+        """Record a vote cast in a platform's own poll (found by its message)."""
+        ...
+
+    async def handle_native_unvote(
+        self, platform: str, message_ref: str, user: User, option: int
+    ) -> None:
+        """Withdraw a vote from a platform's own poll (found by its message)."""
+        ...
+
+    async def configure(self, msg: IncomingMessage, args: str, conv: Conversation) -> None:
+        """Show the channel's settings, or change them when the user is a channel admin."""
+        ...
+
+    async def opt_out(
+        self, msg: IncomingMessage, opted_out: bool, conv: Conversation, undo: str | None = None
+    ) -> None:
+        """Record whether the person's pasted links are answered automatically; confirm it."""
         ...
 
 

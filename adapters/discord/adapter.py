@@ -7,11 +7,11 @@ import contextlib
 import logging
 from typing import Any
 
-from adapters.discord.app import Core, UnspinClient, point_at, run_client, wait_ready
+from adapters.discord.app import UnspinClient, point_at, run_client, wait_ready
 from adapters.discord.conversation import DiscordConversation
 from adapters.discord.settings import DiscordAdapterSettings
 from adapters.discord.sync import sync_global
-from bot.ports import Conversation
+from bot.ports import ChatCore, Conversation
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 class DiscordAdapter:
     """Runs one UnspinClient; also the core's Outbox for posts outside any event."""
 
-    def __init__(self, settings: DiscordAdapterSettings, core: Core, **client_options: Any):
+    def __init__(self, settings: DiscordAdapterSettings, core: ChatCore, **client_options: Any):
         self.settings = settings
         self.core = core
         self._options = client_options
@@ -87,7 +87,7 @@ class DiscordAdapter:
         )
 
 
-def create(core: Core, settings: Settings, **client_options: Any) -> DiscordAdapter:
+def create(core: ChatCore, settings: Settings, **client_options: Any) -> DiscordAdapter:
     """Build the adapter from the service settings (the `discord` section)."""
     return DiscordAdapter(DiscordAdapterSettings.from_settings(settings), core, **client_options)
 

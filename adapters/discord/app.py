@@ -6,7 +6,7 @@ import asyncio
 import dataclasses
 import logging
 import time
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 import discord
 import yarl
@@ -20,7 +20,7 @@ from adapters.discord.settings import DiscordAdapterSettings
 from adapters.outbound import ChannelPacer
 from bot.errors import ConfigError
 from bot.models import ActionEvent, IncomingMessage, Trigger, User
-from bot.ports import Conversation
+from bot.ports import ChatCore
 
 log = logging.getLogger(__name__)
 
@@ -34,40 +34,6 @@ PORTAL_SWITCH = (
 
 
 OPT_OUT_FAILED = "Your choice could not be saved just now; please try the command again."
-
-
-class Core(Protocol):
-    """The core use cases this adapter calls."""
-
-    async def handle_message(self, message: IncomingMessage, conversation: Conversation) -> object:
-        """Answer a message, command, mention, reaction or context-menu request."""
-        ...
-
-    async def handle_action(self, action: ActionEvent, conversation: Conversation) -> None:
-        """Act on a button click (details, start a poll, vote, close a poll)."""
-        ...
-
-    async def handle_native_vote(
-        self, platform: str, message_ref: str, user: User, option: int, event_id: str
-    ) -> None:
-        """Record a vote cast in a platform's own poll (found by its message)."""
-        ...
-
-    async def handle_native_unvote(
-        self, platform: str, message_ref: str, user: User, option: int
-    ) -> None:
-        """Withdraw a vote from a platform's own poll (found by its message)."""
-        ...
-
-    async def configure(self, msg: IncomingMessage, args: str, conv: Conversation) -> None:
-        """Show the channel's settings, or change them when the user is a channel admin."""
-        ...
-
-    async def opt_out(
-        self, msg: IncomingMessage, opted_out: bool, conv: Conversation, undo: str | None = None
-    ) -> None:
-        """Record whether the person's pasted links are answered automatically; confirm it."""
-        ...
 
 
 def point_at(settings: DiscordAdapterSettings) -> None:
@@ -105,7 +71,7 @@ def describe_flows(settings: DiscordAdapterSettings) -> str:
 class UnspinClient(SessionGapLog, discord.Client):
     """discord.Client wired to the core; one instance per process."""
 
-    def __init__(self, settings: DiscordAdapterSettings, core: Core, **options: Any) -> None:
+    def __init__(self, settings: DiscordAdapterSettings, core: ChatCore, **options: Any) -> None:
         options.setdefault("chunk_guilds_at_startup", False)
         super().__init__(intents=intents_for(settings), **options)
         self.settings = settings

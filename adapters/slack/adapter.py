@@ -13,11 +13,11 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
 from adapters.outbound import ChannelPacer
-from adapters.slack.app import Core, build_app
+from adapters.slack.app import build_app
 from adapters.slack.conversation import SlackConversation
 from adapters.slack.settings import SlackAdapterSettings, missing
 from bot.errors import ConfigError
-from bot.ports import Conversation
+from bot.ports import ChatCore, Conversation
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 class SlackAdapter:
     """One bolt AsyncApp; also the core's Outbox for posts outside any event."""
 
-    def __init__(self, settings: SlackAdapterSettings, core: Core) -> None:
+    def __init__(self, settings: SlackAdapterSettings, core: ChatCore) -> None:
         self.settings = settings
         self.core = core
         self.pacer = ChannelPacer(
@@ -95,7 +95,7 @@ class SlackAdapter:
         return SlackConversation(self.app.client, channel_id, pacer=self.pacer, thread_ts=thread_id)
 
 
-def create(core: Core, settings: Settings, **options: Any) -> SlackAdapter:
+def create(core: ChatCore, settings: Settings, **options: Any) -> SlackAdapter:
     """Build the adapter from the service settings (the `slack` section)."""
     return SlackAdapter(SlackAdapterSettings.from_settings(settings), core)
 

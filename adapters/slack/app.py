@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Protocol
+from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.errors import SlackApiError
@@ -19,35 +19,13 @@ from adapters.slack import translate as t
 from adapters.slack.conversation import SlackConversation
 from adapters.slack.settings import SlackAdapterSettings
 from adapters.slack.unfurl import UnfurlConversation
-from bot.models import ActionEvent, IncomingMessage, Reply, TextBlock, User
-from bot.ports import Conversation
+from bot.models import IncomingMessage, Reply, TextBlock, User
+from bot.ports import ChatCore
 
 log = logging.getLogger(__name__)
 OPT_OUT_FAILED = "Your choice could not be saved just now; please try the command again."
 # The logger of bolt's request verification middleware (slack_bolt.logger.get_bolt_logger).
 REFUSAL_LOGGER = "slack_bolt.RequestVerification"
-
-
-class Core(Protocol):
-    """The core use cases this adapter calls."""
-
-    async def handle_message(self, message: IncomingMessage, conversation: Conversation) -> object:
-        """Answer a message, command, mention, reaction or shortcut (dedupes by event id)."""
-        ...
-
-    async def handle_action(self, action: ActionEvent, conversation: Conversation) -> None:
-        """Act on a button click (details, start a poll, vote, close a poll)."""
-        ...
-
-    async def configure(self, msg: IncomingMessage, args: str, conv: Conversation) -> None:
-        """Show the channel's settings, or change them when the user is an admin."""
-        ...
-
-    async def opt_out(
-        self, msg: IncomingMessage, opted_out: bool, conv: Conversation, undo: str | None = None
-    ) -> None:
-        """Record whether the person's pasted links are answered automatically; confirm it."""
-        ...
 
 
 def web_client(settings: SlackAdapterSettings) -> AsyncWebClient:
@@ -85,7 +63,7 @@ def _quiet_refusals() -> None:
         logger.addFilter(WithholdRefusedBody())
 
 
-def build_app(settings: SlackAdapterSettings, core: Core, pacer: ChannelPacer) -> AsyncApp:
+def build_app(settings: SlackAdapterSettings, core: ChatCore, pacer: ChannelPacer) -> AsyncApp:
     """An AsyncApp wired to the core; acks first, then works (Slack re-sends after 3 s)."""
     _quiet_refusals()
     secret = settings.signing_secret.get_secret_value() if settings.signing_secret else None
@@ -103,7 +81,7 @@ def build_app(settings: SlackAdapterSettings, core: Core, pacer: ChannelPacer) -
 class Listeners:
     """The bolt listeners; each translates, builds a SlackConversation and calls the core."""
 
-    def __init__(self, app: AsyncApp, core: Core, pacer: ChannelPacer) -> None:
+    def __init__(self, app: AsyncApp, core: ChatCore, pacer: ChannelPacer) -> None:
         self.app = app
         self.core = core
         self.pacer = pacer
