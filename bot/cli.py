@@ -12,17 +12,19 @@ import sys
 from collections import deque
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot import __version__
 from bot.analysis import Analyzer
 from bot.errors import ConfigError, ExtractionError, FetchError, UnspinError, UsageError
-from bot.fetch import AiohttpFetcher, build_session
 from bot.models import Analysis, Article
 from bot.render import card_text
 from bot.serialize import analysis_to_json, error_to_json
 from bot.settings import Settings, load_settings
 from bot.sources import article_from_bytes, article_from_page, is_url, read_file
+
+if TYPE_CHECKING:  # aiohttp is loaded only when a source is a URL
+    from bot.fetch import AiohttpFetcher
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +115,8 @@ class _Session:
 
     async def fetcher(self) -> AiohttpFetcher:
         if self._fetcher is None:
+            from bot.fetch import AiohttpFetcher, build_session
+
             session = await self._stack.enter_async_context(build_session(self.settings.fetch))
             self._fetcher = AiohttpFetcher(session, self.settings.fetch)
         return self._fetcher

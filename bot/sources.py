@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.decode import decode_body
 from bot.errors import UsageError
 from bot.extract import article_from_text, extract_article
-from bot.fetch import FetchedPage
 from bot.models import Article
+
+if TYPE_CHECKING:  # importing bot.fetch loads aiohttp, which reading a file never needs
+    from bot.fetch import FetchedPage
 
 # Magic numbers of formats people paste by mistake; naming them makes the error useful.
 _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
