@@ -1,4 +1,4 @@
-"""Poll questions: capitalisation, reported claims, conditions, long subjects, quoted speakers."""
+"""Poll questions: capitalisation, reported claims, conditions, subjects, pronouns, modal forms."""
 
 from __future__ import annotations
 
@@ -281,3 +281,193 @@ def test_asides_pronoun_clauses_and_quoted_examples() -> None:
     )
     assert to_question("Vote for us and we will cut taxes.") == "Will we cut taxes?"
     assert to_question('Critics will coo: "What a film."') == "Will critics coo?"
+
+
+def test_reported_claim_asks_about_what_was_said() -> None:
+    """ "X said the company will cut 500 jobs by March" asks about the company, not about X."""
+    assert to_question("Analyst Jo Park said the company will cut 500 jobs by March.") == (
+        "Will the company cut 500 jobs by March?"
+    )
+
+
+def test_modal_and_intent_forms_ask_the_same_question() -> None:
+    """could, may, might, is likely/set/expected/poised to, expects/plans/aims to all ask "Will"."""
+    for form in (
+        "could",
+        "may",
+        "might",
+        "is likely to",
+        "is set to",
+        "is expected to",
+        "is poised to",
+        "is also unlikely to",
+        "is planning to",
+    ):
+        assert to_question(f"The storm {form} reach the coast on Friday.") == (
+            "Will the storm reach the coast on Friday?"
+        ), form
+    for form in ("expects to", "plans to", "aims to", "has vowed to"):
+        assert to_question(f"The mayor {form} open the bridge in May.") == (
+            "Will the mayor open the bridge in May?"
+        ), form
+
+
+def test_there_will_be_and_negations_stay_neutral() -> None:
+    """ "there will be no X" asks about "any X"; "no longer" asks "still"; "won't" drops "not"."""
+    assert to_question("There will be no new taxes next year.") == (
+        "Will there be any new taxes next year?"
+    )
+    assert to_question("There could be delays at the border.") == (
+        "Will there be delays at the border?"
+    )
+    assert to_question("The firm will no longer sell petrol cars after 2030.") == (
+        "Will the firm still sell petrol cars after 2030?"
+    )
+    assert to_question("The firm won't sell petrol cars after 2030.") == (
+        "Will the firm sell petrol cars after 2030?"
+    )
+
+
+def test_the_authors_stance_and_hedges_are_dropped() -> None:
+    """ "will inevitably fail" and "may even be" ask without the author's stance or hedge."""
+    assert to_question("The reform will inevitably fail.") == "Will the reform fail?"
+    assert to_question("The suspect may even be tied to another shooting.") == (
+        "Will the suspect be tied to another shooting?"
+    )
+    assert to_question("The crowds will see the comet clearly.") == (
+        "Will the crowds see the comet clearly?"
+    )
+
+
+def test_pronoun_after_a_named_source_is_resolved_when_it_agrees() -> None:
+    """ "The company said it will" asks about the company, "Yengich said he would" about Yengich;
+    a dummy "it" or a pronoun that does not agree with the source is left alone."""
+    assert to_question("The company said it will cut 500 jobs by March.") == (
+        "Will the company cut 500 jobs by March?"
+    )
+    assert to_question("Yengich said he would not speak about the case.") == (
+        "Will Yengich speak about the case?"
+    )
+    assert to_question("Ana Ruiz said it will be difficult to win the seat.") == (
+        "Will it be difficult to win the seat?"
+    )
+    assert to_question("The council said he will resign in June.") == "Will he resign in June?"
+
+
+def test_frames_around_the_forecast_are_dropped() -> None:
+    """ "It is hoped", "there is speculation", "I'm sure" and "is now hoping" frame the subject."""
+    assert to_question("It is hoped the theatre will reopen in 2018.") == (
+        "Will the theatre reopen in 2018?"
+    )
+    assert to_question("There is speculation the baby might arrive in April.") == (
+        "Will the baby arrive in April?"
+    )
+    assert to_question("I'm sure the team's going to do well.") == "Will the team do well?"
+    assert to_question("The charity is now hoping the scheme will be rolled out in schools.") == (
+        "Will the scheme be rolled out in schools?"
+    )
+
+
+def test_subject_before_a_comma_aside_or_shared_with_and() -> None:
+    """ "believe the suspect, described as ..., may" and "England are ... and will" find the
+    subject; a long noun phrase before an aside is kept whole."""
+    assert to_question(
+        "Police believe the suspect, described as a man in his 30s, may be tied to a shooting."
+    ) == ("Will the suspect be tied to a shooting?")
+    assert to_question("England are in a good place and will win again.") == (
+        "Will England win again?"
+    )
+    assert to_question(
+        "Manchester City have apologised to fans and promised to refund tickets."
+    ) == ("Will Manchester City refund tickets?")
+    assert (
+        to_question(
+            "The letters of the former Archbishop of North and South America, and leader of the "
+            "church, will be published in 2006."
+        )
+        == "Will the letters of the former Archbishop of North and South America be published "
+        "in 2006?"
+    )
+    assert (
+        to_question(
+            "Early returns suggest the Freedom and Justice Party, linked to the Brotherhood, is "
+            "likely to win 40 percent of the seats."
+        )
+        == "Will the Freedom and Justice Party win 40 percent of the seats?"
+    )
+
+
+def test_relative_clause_forecasts_ask_about_their_noun() -> None:
+    """ "Typhoon Lupit, which is expected to hit" asks about the typhoon and stops where the main
+    clause resumes; ", that will" after a list is no relative clause."""
+    assert to_question(
+        "Crews prepared for Typhoon Lupit, which is expected to hit by Wednesday."
+    ) == ("Will Typhoon Lupit hit by Wednesday?")
+    assert to_question("Sterling, the winger who will lead the line on Sunday, was fined.") == (
+        "Will the winger lead the line on Sunday?"
+    )
+    assert to_question(
+        "Raven pointed to high consumption, especially in rich states, that will lead to disaster."
+    ).startswith("Will this turn out")
+
+
+def test_nouns_that_look_like_verbs_or_quotes_can_be_subjects() -> None:
+    """ "Some states", "The speed", "the suspect" and "The pilots' identities" are subjects."""
+    assert to_question("Some states will vote in May.") == "Will some states vote in May?"
+    assert to_question("The speed could reach 7 megabits per second.") == (
+        "Will the speed reach 7 megabits per second?"
+    )
+    assert to_question("Police said the suspect may flee.") == "Will the suspect flee?"
+    assert to_question("The pilots' identities will be released tomorrow.") == (
+        "Will the pilots' identities be released tomorrow?"
+    )
+
+
+def test_going_somewhere_and_inverted_subjects_are_not_forecast_subjects() -> None:
+    """ "is going to Aintree" is a journey and "Performing at the show will be X" has no subject
+    before the verb: neither becomes a garbled question."""
+    assert to_question("He is going to Aintree fresh and well.").startswith("Will this turn out")
+    assert to_question("Performing at the show will be Lavigne and Fergie.").startswith(
+        "Will this turn out"
+    )
+
+
+def test_forecast_things_and_named_expectations() -> None:
+    """ "predicts 25 million more hungry children" asks "Will there be"; "expects Vector Arena to
+    be completed" asks about the arena; "2.5% predicted by the government" is no forecast object."""
+    assert to_question("A new report predicts 25 million more hungry children by 2050.") == (
+        "Will there be 25 million more hungry children by 2050?"
+    )
+    assert to_question("Mr Harvey expects Vector Arena to be completed in time for the final.") == (
+        "Will Vector Arena be completed in time for the final?"
+    )
+    assert to_question("Growth fell short of the 2.5% predicted by the government.").startswith(
+        "Will this turn out"
+    )
+    assert to_question("Meanwhile, a memorial service is planned next week.") == (
+        "Will there be a memorial service next week?"
+    )
+
+
+def test_future_in_the_past_after_saying() -> None:
+    """ "quoted X as saying Greece would probably not pay" asks "Will Greece pay"."""
+    claim = "The magazine quoted the minister as saying Greece would probably not pay the tranche."
+    assert to_question(claim) == "Will Greece pay the tranche?"
+
+
+def test_condition_is_kept_in_front_and_quotes_are_balanced() -> None:
+    """A condition stays in front of the question without a stray quotation mark."""
+    question = to_question("The dam will fail.", 'If the rain keeps falling."')
+    assert question == "If the rain keeps falling, will the dam fail?"
+    fallback = to_question('A tax would be "fairer for all.')
+    assert fallback.count("“") == fallback.count("”") and '"' not in fallback
+
+
+def test_long_fallback_is_cut_at_a_clause_and_keeps_its_closing_quote() -> None:
+    """A long claim without a clear subject fits 300 characters and closes its quotation."""
+    claim = "A tax would be fairer, " + ", ".join(
+        f"clause number {k} of a long list" for k in range(20)
+    )
+    question = to_question(claim)
+    assert len(question) <= 300
+    assert question.endswith("”?") and question.count("“") == 1

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 
 from bot.analysis.claims import (
-    CONNECTIVES,
     EXPECT_NP_TO,
     QUOTES,
     THERE_BE,
@@ -15,8 +15,18 @@ from bot.analysis.claims import (
     split_condition,
     strip_cues,
 )
-from bot.analysis.cues import words
 from bot.analysis.horizon import resolve_by
+from bot.analysis.subjects import (
+    FINITE_VERB,
+    LOWER_FIRST,
+    MAX_SUBJECT_WORDS,
+    SUBJECT_PRONOUNS,
+    antecedent,
+    ordinary_words,
+    relative_head,
+    subject_case,
+    subject_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -30,191 +40,73 @@ __all__ = [
 ]
 
 MAX_QUESTION = 300
+FALLBACK = "Will this turn out to be true:"
 # Longer questions read badly in a poll: past this, trailing asides are cut at a clause break.
 _COMFORTABLE = 160
 _HEDGE_WORDS = re.compile(
     r"\s+(?:likely|probably|surely|certainly|definitely|almost certainly|oft|undoubtedly|"
-    r"in all likelihood|no doubt)\b",
+    r"in all likelihood|no doubt|possibly|perhaps|potentially|quite possibly|in fact)\b",
     re.I,
 )
-_LEADING_ADVERB = re.compile(r"^(?:also|still|now|then|indeed)\s+", re.I)
-# Where a clause starts: the subject of the forecast is the last piece before the future verb.
-_CLAUSE_BREAK = re.compile(
-    r"([,;:—–]\s+|\s-\s|\b(?:that|and|but|because|as|while|if|when|which|who|so|whether|where|"
-    r"although|though|since|until|unless|what|how|why|whose)\s+)",
-    re.I,
+# The author's stance right after the verb ("will inevitably fail"); elsewhere they say how.
+_STANCE = re.compile(
+    r"^(?:inevitably|clearly|obviously|sadly|thankfully|hopefully|doubtless|undoubtedly)\s+", re.I
 )
-_RELATIVE = words("who which whose")
-_COORDINATORS = words("and or")
-_EMBEDDED_QUESTION = words("what how why")
+_LEADING_ADVERB = re.compile(r"^(?:also|still|now|then|indeed|even|yet|actually|really)\s+", re.I)
 _COLON_QUOTE = re.compile(r"\s*:\s*[\"“‘']")
 _ANNOUNCED = re.compile(
+    r"(?:\s(?:has|have|had))?(?:\s(?:also|now))?"
     r"\s(?:announced|unveiled|outlined|revealed|confirmed|has|have|had|also)"
     r"(?: its| their| his| her)?\s*$"
 )
-_THERE_ARE_WHO = re.compile(r"^there (?:are|is|will be) (.+?) (?:who|that|which)$", re.I)
-_DASH_ASIDE = re.compile(r"\s[-–—]\s[^-–—]{1,80}?\s?[-–—]\s*$")
-_AUXILIARY = words("is are was were am has have had do does did")
-# A past verb with its object inside a would-be subject: "dancers won a case against ...".
-_CLAUSE_VERB = re.compile(
-    r"\b(?:won|lost|said|told|made|took|went|came|held|met|left|sent|began|fell|rose|had|was|"
-    r"were|\w{3,}ed\s+(?:the|a|an|his|her|their|its|our|my))\b"
-)
-# "Greece is hoping approval ... will": the subject follows the progressive verb.
-_COGNITION_ING = re.compile(
-    r"^(?:hoping|expecting|saying|warning|claiming|arguing|predicting|believing|thinking|"
-    r"fearing|betting|insisting|suggesting|noting)\s+(?:that\s+)?",
-    re.I,
-)
-_DANGLING = words(
-    "of to for with about from by in on at no the a an his her their its any new and or but nor "
-    "never not ever also still"
-)
-_MODAL_OR_QUOTE = re.compile(
-    r"\b(?:will|would|could|should|can|may|might|must|shall)\b|[“”\"‘]|\s'|'\s|^'"
-)  # case-sensitive: "on May 7" is a date
+_PERFECT = re.compile(r"\s(?:has|have|had)(?:\s(?:also|now|already|repeatedly|previously))?\s*$")
 _REST_SECOND = re.compile(
-    r",?\s+(?:and|but)\s+(?:should|must|can|will|would|could|may|might|shall)\b.*$", re.I
-)
-_ENDS_RELATIVE = re.compile(r"\b(?:who|which|that)$", re.I)
-_PARENTHETICAL = re.compile(r",\s+(?:who|which|whose|where)\b[^,]*(?:,[^,]*)*$", re.I)
-_MAX_SUBJECT_WORDS = 12
-_SUBJECT_PRONOUNS = words("I we you he she it they We You He She It They")
-# A finite verb in the subject means the forecast sits in a clause: "I thought the world will".
-_FINITE_VERB = re.compile(
-    r"\b(?:is|are|was|were|am|has|have|had|do|does|did|said|says|think|thinks|thought|believe|"
-    r"believes|imagine|know|knew|hope|fear|suspect|guess|bet|expect|predict|doubt|wonder|found|"
-    r"knows|hopes|fears|suspects|guesses|bets|expects|predicts|doubts|wonders|estimated|"
-    r"estimates|announced|announces|stated|states|reported|revealed|confirmed|insisted|"
-    r"promised|speculated|"
-    r"finds|shows?|showed|suggests?|suggested|warns?|warned|argues?|argued|claims?|claimed|"
-    r"notes?|noted|adds?|added)\b",
+    r",?\s+(?:and|but)\s+(?:(?:I|we|you|he|she|they|it)\s+|that\s+[^,]{1,60}?)?"
+    r"(?:should|must|can|will|would|could|may|might|shall)\b.*$",
+    re.I,
+)  # "... and I will carry", "... and that the budget would": a second forecast
+# Future verbs the claim cleaner does not list: adverbs inside "is also unlikely to", progressive
+# plans ("is planning to"), and the future-in-the-past after "saying", "predicting" and the like.
+_MORE_SPANS = re.compile(
+    r"\b(?:is|are|was|were|['’]s|['’]re)\s+(?:(?:also|still|now|not|already|currently|widely|"
+    r"increasingly|highly|very|\w+ly)\s+)*(?:un)?(?:likely|expected|set|poised|due|scheduled|"
+    r"planned|projected|forecast|predicted|bound|slated|tipped|anticipated)\s+to\s+"
+    r"|\b(?:is|are|was|were|['’]s|['’]re)\s+(?:(?:also|still|now|already|currently|\w+ly)\s+)?"
+    r"(?:planning|hoping|preparing|aiming|looking|seeking|intending|expecting)\s+to\s+",
     re.I,
 )
-_LOWER_FIRST = words(
-    "the a an it they we he she this that there these those our their its his her some many most "
-    "all both each any no several such every either neither nearly almost about around only just "
-    "more fewer less one two three four five six seven eight nine ten"
+_ING_SPEECH_WOULD = re.compile(
+    r"\b(?:saying|predicting|forecasting|warning|expecting|believing|promising|insisting|"
+    r"claiming|suggesting|indicating|stating|announcing|arguing|signalling|signaling)\b"
+    r"[^.;]{0,80}?\b(would(?: not)?\s+)(?!have\b)",
+    re.I,
 )
-# Sentence-initial words with these endings are ordinary nouns, not names ("Ridership will").
-_COMMON_ENDINGS = (
-    "ship", "tion", "sion", "ment", "ness", "ity", "ism", "ists", "ers", "ance", "ence", "ings",
-    "ies", "ants", "ents", "ures", "ages", "ics", "ors",
-)  # fmt: skip
+# "is going to Aintree", "going to court": a journey, not the future.
+_GOING_PLACE = re.compile(r"^(?:[A-Z]|(?:court|war|jail|prison|hospital|school|work|bed)\b)")
+# "predicts 25 million more malnourished children by 2050": a forecast of a thing, not an act.
+_PREDICTS_NP = re.compile(
+    r"(?P<before>\S+)\s+(?:predicts|predicted|forecasts|foresees|anticipates|expects|"
+    r"warns of|warned of)\s+(?P<np>(?!(?:that|to|it|them|him|her|us|me|you|this|what|how|when|"
+    r"whether|if|by)\b)[^,;:]{3,120})$",
+    re.I,
+)
+# Where a relative clause ends and the main clause resumes: "X, who will lead ..., was exposed".
+_RELATIVE_CLAUSE_END = re.compile(r",\s+|\s[-–—]\s|\s(?=(?:is|are|was|were)\s)")
+_NAME_TO = re.compile(r"(?P<np>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,4})\s+to\s+(?P<rest>[a-z].*)$")
+_LEADING_ADVERBIAL = re.compile(r"^[A-Z][\w’']*(?:\s+[\w’']+){0,3},\s+")
+_MODAL = re.compile(r"\b(?:will|would|could|should|can|may|might|must|shall)\b", re.I)
 # Asides that make a question long without changing what it asks.
 _ASIDE = re.compile(
     r"\s+[-–—]\s+|;\s+|\s+\(|,\s+(?:with|which|who|whose|where|as|after|including|"
-    r"according to|amid|despite|even as|citing|saying)\b|,\s+[\w’'. ]{2,60}\b(?:said|says|told|"
-    r"added|noted|reported)\b",
+    r"according to|amid|despite|even as|citing|saying|noting|adding|prompting)\b"
+    r"|,\s+[\w’'. ]{2,60}\b(?:said|says|told|added|noted|reported)\b",
     re.I,
 )
+_CLAUSE_END = re.compile(r"[,;:]\s|\s[-–—]\s|\s\(")
 # A quotation that opens after the forecast and never closes in it.
 _OPENED_QUOTE = re.compile(r"\s[‘“][^’”]*$|'?\s+'[A-Z].*$")
-_WORD = re.compile(r"[A-Za-z][\w’'-]*")
-
-
-def ordinary_words(texts: list[str]) -> frozenset[str]:
-    """Words an article writes in lower case somewhere: not names when they open a sentence."""
-    return frozenset(w for t in texts for w in _WORD.findall(t) if w[:1].islower())
-
-
-def _joined(parts: list[str]) -> tuple[str, bool] | None:
-    """Join a relative clause or a coordinated noun to the noun before it, when that is a noun."""
-    sep = parts[-2].strip().lower()
-    piece = parts[-1].strip()
-    head = parts[-3].strip()
-    verbs = list(_FINITE_VERB.finditer(head))
-    if sep in _COORDINATORS:
-        if (
-            verbs
-            or _CLAUSE_VERB.search(head)
-            or _CLAUSE_VERB.search(piece)
-            or _FINITE_VERB.search(piece)
-            or len(head.split()) > 6
-            or piece.split()[0] in _SUBJECT_PRONOUNS
-        ):
-            return None  # "sales are up and prices will", "... and we will": two clauses
-    elif verbs:
-        head = head[verbs[-1].end() :].strip()
-    head = CONNECTIVES.sub("", head).strip(QUOTES + " ")
-    joined = f"{head} {sep} {piece}"
-    if head and piece and len(joined.split()) <= _MAX_SUBJECT_WORDS:
-        return joined, len(parts) == 3
-    return None
-
-
-def _subject(prefix: str) -> tuple[str, bool] | None:
-    """The subject of the future verb and whether it opens the sentence; None when unclear."""
-    if prefix.rstrip().endswith(","):
-        cut = _PARENTHETICAL.sub("", prefix.rstrip()[:-1])  # "Wright, who had ..., will"
-        if cut == prefix.rstrip()[:-1]:
-            # "The commission, set up by the council, will": the noun before the aside.
-            pieces = prefix.rstrip()[:-1].split(", ")
-            head = pieces[0].strip()
-            if len(pieces) >= 2 and len(head.split()) <= 6 and not _FINITE_VERB.search(head):
-                return head, True
-            return None  # "those who complete the training, will": too long to ask about
-        prefix = cut
-    there = _THERE_ARE_WHO.match(prefix.strip())
-    if there and len(there.group(1).split()) <= _MAX_SUBJECT_WORDS:
-        return there.group(1), True  # "There are millions more who will": the millions
-    prefix = _DASH_ASIDE.sub("", prefix)  # "a conflict - 3,500 dead last year - is going to"
-    # Keep a space at the end so a prefix ending in "and" or "that" ends in an empty clause.
-    parts = _CLAUSE_BREAK.split(prefix.lstrip().rstrip(", ") + " ")
-    piece = parts[-1].strip()
-    at_start = len(parts) == 1
-    if len(parts) >= 2 and parts[-2].strip().lower() in _EMBEDDED_QUESTION:
-        return None  # "how a kitchen will look": an indirect question, not a claim
-    if len(parts) >= 3 and parts[-2].strip().lower() in _RELATIVE | _COORDINATORS and piece:
-        # "divorcees who stop work will", "the US and Britain will": one subject.
-        joined = _joined(parts)
-        if joined:
-            return joined
-    tokens = piece.split()
-    if not tokens:
-        return None
-    if tokens[-1] in _SUBJECT_PRONOUNS:
-        return tokens[-1], at_start and len(tokens) == 1
-    verbs = list(_FINITE_VERB.finditer(piece))
-    if verbs:
-        after = piece[verbs[-1].end() :].strip()
-        nxt = after.split(" ", 1)[0]
-        if verbs[-1].group(0).lower() in _AUXILIARY and not (
-            nxt[:1].isupper() or nxt.lower() in _LOWER_FIRST
-        ):
-            return None  # "whose rights have been violated will": a verb phrase, no subject
-        piece, at_start = after, False
-    stripped = CONNECTIVES.sub("", piece)
-    if stripped and stripped != piece:
-        piece = stripped
-    piece = _COGNITION_ING.sub("", piece).strip(QUOTES + " ")
-    size = len(piece.split())
-    if _MODAL_OR_QUOTE.search(piece):
-        return None  # another clause or a quotation, not a subject
-    last = piece.split()[-1] if piece.split() else ""
-    if len(piece.split()) > 1 and last.islower() and last.endswith("ed"):
-        return None  # "Biden announced plans to": "plans" is a noun after a verb
-    if last.lower() in _DANGLING:
-        return None  # "spoke of plans to": the verb is a noun here, there is no subject
-    if not piece or size > _MAX_SUBJECT_WORDS or _ENDS_RELATIVE.search(piece):
-        return None  # the forecast sits in a relative clause: "the man who will present"
-    if size > 4 and _CLAUSE_VERB.search(piece):
-        return None  # a whole clause, not a subject: "dancers won a case against ..."
-    return piece, at_start
-
-
-def _subject_case(subject: str, opens: bool, ordinary: frozenset[str]) -> str:
-    """Lower-case a sentence-initial ordinary word; keep names and mid-sentence capitals."""
-    first, _, rest = subject.partition(" ")
-    low = first.lower()
-    if low in _LOWER_FIRST or first in {"It", "They", "We", "He", "She", "You"}:
-        first = low
-    elif opens and first[:1].isupper() and not first.isupper():
-        second = rest.split(" ", 1)[0]
-        name_follows = second[:1].isupper()
-        if low in ordinary or (not name_follows and low.endswith(_COMMON_ENDINGS)):
-            first = low
-    return f"{first} {rest}".strip()
+# A passive after "it will be" names an act ("it will be sold"); otherwise "it" is a dummy.
+_PASSIVE = re.compile(r"^be\s+\w+(?:ed|en)\b")
 
 
 def _trim(rest: str) -> str:
@@ -240,32 +132,134 @@ def _ask(subject: str, rest: str) -> str:
     rest = _HEDGE_WORDS.sub("", " " + rest).strip()
     rest = re.sub(r"^not\s+", "", rest)  # "won't" and "will not" become the neutral question
     rest = re.sub(r"^never\s+", "ever ", rest)
-    rest = _trim(_REST_SECOND.sub("", _LEADING_ADVERB.sub("", rest)))
+    rest = _trim(_REST_SECOND.sub("", _LEADING_ADVERB.sub("", _STANCE.sub("", rest))))
+    rest = re.sub(r"^no longer\s+(?:even\s+)?", "still ", rest)  # "no longer get": "still get"
+    rest = re.sub(r"^be no (?!longer\b|doubt\b|one\b|more than\b)", "be any ", rest)
     if not rest or rest.lower() in ("be", "have", "do"):
         return ""  # "what his duties will be" asks nothing
     return f"Will {subject} {rest}?"
+
+
+def _balanced(text: str) -> str:
+    """Drop quotation marks left open by a cut: a stray mark reads as an error in a poll."""
+    if text.count('"') % 2:
+        text = text.replace('"', "")
+    if text.count("“") != text.count("”"):
+        text = text.replace("“", "").replace("”", "")
+    return text
+
+
+def _fit(text: str, room: int) -> str:
+    """Shorten text to `room` characters at the last clause break, else at a word with "…"."""
+    if len(text) <= room:
+        return text
+    cut = text[: room - 1]
+    breaks = [m.start() for m in _CLAUSE_END.finditer(cut) if m.start() >= room // 2]
+    if breaks:
+        return cut[: breaks[-1]].rstrip(" ,;:")
+    return cut.rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+
+
+def _spans(body: str) -> Iterator[tuple[int, int]]:
+    """Future verbs in the order a question should try them: the cleaner's, then the rest."""
+    yield from future_spans(body)
+    for m in _MORE_SPANS.finditer(body):
+        yield m.start(), m.end()
+    for m in _ING_SPEECH_WOULD.finditer(body):
+        yield m.start(1), m.end(1)
+
+
+def _there_be(body: str, opens: bool, ordinary: frozenset[str]) -> str:
+    """ "Heavy rain is expected as the front moves" asks "Will there be heavy rain ...?"."""
+    m = THERE_BE.search(body)
+    if not m or len(m.group("np").split()) > MAX_SUBJECT_WORDS:
+        return ""
+    np = m.group("np").strip()
+    verbs = list(FINITE_VERB.finditer(np))
+    at_start = m.start() == 0 and not verbs
+    np = np[verbs[-1].end() :].strip() if verbs else np
+    first, _, after = np.partition(" ")
+    if not np:
+        return ""
+    if at_start and not after[:1].isupper() and not first.isupper():
+        np = first.lower() + (" " + after if after else "")  # "Heavy rain" opens a sentence
+    np = subject_case(np, opens or m.start() > 0, ordinary)
+    if np.split()[0].lower() in SUBJECT_PRONOUNS | {"this", "that", "it"}:
+        return ""
+    rest = _trim(m.group("rest"))
+    return f"Will there be {np}{' ' + rest if rest else ''}?"
+
+
+def _predicted_thing(body: str) -> str:
+    """ "A report predicts 25 million more hungry children by 2050" asks "Will there be ...?"."""
+    m = _PREDICTS_NP.search(body)
+    before = m.group("before") if m else ""
+    if not m or before.lower() in LOWER_FIRST or before.endswith(("'s", "’s")):
+        return ""  # "the forecasts of ...", "the Bank's forecasts": a noun, not a verb
+    np = _trim(m.group("np"))
+    named = _NAME_TO.match(np)
+    if named:  # "expects Vector Arena to be completed": a name, then what it will do
+        return _ask(named.group("np"), named.group("rest"))
+    if _MODAL.search(np) or FINITE_VERB.search(np) or np.split()[0] in SUBJECT_PRONOUNS:
+        return ""
+    return f"Will there be {np}?"
 
 
 def _template(body: str, opens: bool, ordinary: frozenset[str]) -> str:
     """Questions for forecasts without a future verb: "expects X to", "X is expected"."""
     m = EXPECT_NP_TO.search(body)
     if m:
-        return _ask(_subject_case(m.group("np"), True, ordinary), m.group("rest"))
-    m = THERE_BE.search(body)
-    if m and len(m.group("np").split()) <= _MAX_SUBJECT_WORDS:
-        np = m.group("np").strip()
-        verbs = list(_FINITE_VERB.finditer(np))
-        at_start = m.start() == 0 and not verbs
-        np = np[verbs[-1].end() :].strip() if verbs else np
-        first, _, after = np.partition(" ")
-        if not np:
-            return ""
-        if at_start and not after[:1].isupper() and not first.isupper():
-            np = first.lower() + (" " + after if after else "")  # "Heavy rain" opens a sentence
-        np = _subject_case(np, opens or m.start() > 0, ordinary)
-        if np.split()[0].lower() not in _SUBJECT_PRONOUNS | {"this", "that", "it"}:
-            rest = _trim(m.group("rest"))
-            return f"Will there be {np}{' ' + rest if rest else ''}?"
+        return _ask(subject_case(m.group("np"), True, ordinary), m.group("rest"))
+    adverbial = _LEADING_ADVERBIAL.match(body)
+    for text in (body, body[adverbial.end() :] if adverbial else ""):
+        question = _there_be(text, opens, ordinary) if text else ""
+        if question:
+            return question
+    return _predicted_thing(body)
+
+
+def _resolved(
+    subject: str, prefix: str, rest: str, speaker: str | None, ordinary: frozenset[str]
+) -> str:
+    """A pronoun subject replaced by the source it points back to, when the claim names one."""
+    if subject == "I" and speaker and speaker[:1].isupper():
+        return speaker  # a quoted "I will" credited to a named source
+    if subject.lower() not in ("he", "she", "it", "they"):
+        return subject
+    if subject.lower() == "it" and rest.startswith("be ") and not _PASSIVE.match(rest):
+        return subject  # "he said it will be difficult": "it" is no company
+    named = antecedent(subject, prefix.rstrip()[: -len(subject)])
+    return subject_case(named, False, ordinary) if named else subject
+
+
+def _asked(body: str, condition: str | None, ordinary: frozenset[str], speaker: str | None) -> str:
+    """The question about the first future verb with a clear subject, or ""."""
+    relatives: list[tuple[str, str]] = []
+    for start, end in _spans(body):
+        prefix = body[:start]
+        verb = body[start:end]
+        if verb.lower().startswith("plans"):
+            prefix = _ANNOUNCED.sub(" ", prefix)  # "Ruiz announced plans to cut": Ruiz will cut
+        elif verb.lower().endswith("ed to "):
+            prefix = _PERFECT.sub(" ", prefix)  # "Dundee have vowed to": Dundee will
+        if "going to" in verb.lower() and _GOING_PLACE.match(body[end:]):
+            continue  # "is going to Aintree": a journey
+        found = subject_of(prefix) if start else None
+        if found is None:
+            head = relative_head(prefix) if start else None
+            if head:
+                relatives.append((head, body[end:]))
+            continue
+        subject = subject_case(found[0], found[1] or condition is not None, ordinary)
+        subject = _resolved(subject, prefix, body[end:], speaker, ordinary)
+        question = _ask(subject, body[end:])
+        if question:
+            return question
+    for head, rest in relatives:  # "Typhoon Lupit, which is expected to hit": about the typhoon
+        clause = _RELATIVE_CLAUSE_END.split(rest, maxsplit=1)[0]  # "..., was exposed": main clause
+        question = _ask(subject_case(head, False, ordinary), clause)
+        if question:
+            return question
     return ""
 
 
@@ -282,31 +276,26 @@ def to_question(
     is then not a name); `speaker` replaces a quoted "I" so the question says who made the claim.
     """
     body = claim.strip().rstrip(".!?").strip(QUOTES + " ")
-    question = ""
-    for start, end in future_spans(body):
-        prefix = body[:start]
-        if body[start:end].lower().startswith("plans"):
-            prefix = _ANNOUNCED.sub(" ", prefix)  # "Ruiz announced plans to cut": Ruiz will cut
-        found = _subject(prefix) if start else None
-        if found is None:
-            continue
-        subject = _subject_case(found[0], found[1] or condition is not None, ordinary)
-        if subject == "I" and speaker and speaker[:1].isupper():
-            subject = speaker
-        question = _ask(subject, body[end:])
-        if question:
-            break
+    lead = ""
+    if condition:
+        cond = condition[:1].lower() + condition[1:] if not condition[:2].isupper() else condition
+        cond = _balanced(cond.strip().rstrip(QUOTES + ".,").strip())
+        lead = f"{cond[:1].upper() + cond[1:]}, "
+    question = _asked(body, condition, ordinary, speaker)
     if not question:
         question = _template(body, condition is not None, ordinary)
-    if not question:
+    if question:
+        question = _balanced(question)
+    else:
         short = body
         cut = _ASIDE.search(body) if len(body) > _COMFORTABLE else None
         if cut and len(body[: cut.start()].split()) >= 8:
             short = body[: cut.start()]
-        question = f"Will this turn out to be true: “{short.strip(QUOTES + ' ')}”?"
-    if condition:
-        cond = condition[:1].lower() + condition[1:] if not condition[:2].isupper() else condition
-        question = f"{cond[:1].upper() + cond[1:]}, {question[:1].lower() + question[1:]}"
+        room = MAX_QUESTION - len(lead) - len(FALLBACK) - 4
+        short = _fit(_balanced(short.strip(QUOTES + " ")).replace("“", "").replace("”", ""), room)
+        question = f"{FALLBACK} “{short}”?"
+    if lead:
+        question = lead + question[:1].lower() + question[1:]
     if len(question) > MAX_QUESTION:
-        question = question[: MAX_QUESTION - 2].rsplit(" ", 1)[0] + "…?"
+        question = _fit(question[:-1], MAX_QUESTION - 1) + "?"
     return question
