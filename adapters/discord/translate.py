@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
+from adapters.text import cut as cut  # re-exported: conversation.py calls t.cut
 from bot.models import (
     Action,
     ActionEvent,
@@ -49,7 +50,6 @@ _MENTION = re.compile(r"@(everyone|here)|<(@[!&]?|#)(\d+)>")
 _SCHEME = re.compile(r"(?i)\b(https?)://")
 _MARKDOWN = re.compile(r"([\\*_~`|\[\]])")
 _LINE_MARK = re.compile(r"^([>#-])", re.MULTILINE)
-ELLIPSIS = "…"
 
 
 def capabilities(*, native_polls: bool, ephemeral: bool) -> Capabilities:
@@ -70,11 +70,6 @@ def capabilities(*, native_polls: bool, ephemeral: bool) -> Capabilities:
 
 
 # Outbound text --------------------------------------------------------------------------
-
-
-def cut(text: str, limit: int) -> str:
-    """`text` shortened to at most `limit` characters, with an ellipsis when cut."""
-    return text if len(text) <= limit else text[: max(limit - 1, 0)] + ELLIPSIS
 
 
 def defuse(text: str) -> str:

@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from adapters.text import cut
 from bot.models import (
     Action,
     ActionEvent,
@@ -45,7 +46,6 @@ _OPT_CHOICES = {OPT_OUT_COMMAND: True, OPT_IN_COMMAND: False}
 
 # Documented Block Kit limits (docs.slack.dev/reference/block-kit).
 SECTION_TEXT, CONTEXT_TEXT, BUTTON_TEXT, BLOCKS, ACTIONS = 3000, 3000, 75, 50, 25
-ELLIPSIS = "…"
 _KINDS: tuple[ActionKind, ...] = ("start_poll", "details", "vote", "close_poll")
 ACTION_ID = re.compile(r"^unspin:(?P<kind>start_poll|details|vote|close_poll):\d+$")
 _SCHEME = re.compile(r"(?i)\b(https?)://")
@@ -72,11 +72,6 @@ def capabilities() -> Capabilities:
 
 
 # Outbound ------------------------------------------------------------------------------
-
-
-def cut(text: str, limit: int) -> str:
-    """`text` shortened to at most `limit` characters, with an ellipsis when cut."""
-    return text if len(text) <= limit else text[: max(limit - 1, 0)] + ELLIPSIS
 
 
 def escape(text: str) -> str:

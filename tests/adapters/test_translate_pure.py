@@ -1,4 +1,4 @@
-"""Each adapter's translate.py stays pure: no I/O modules, no coroutines, no module state."""
+"""Each adapter's translate.py, and the text helpers they share, stay pure: no I/O, no state."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 ADAPTERS = Path(__file__).resolve().parents[2] / "adapters"
-# Data and text only: the neutral models, and Slack's Block Kit models (plain classes).
+# Data and text only: the neutral models, Slack's Block Kit models (plain classes), and the
+# adapters' shared text helpers (checked below to be pure as well).
 ALLOWED = {
     "__future__",
     "re",
@@ -22,7 +23,9 @@ ALLOWED = {
     "slack_sdk.models.blocks.block_elements",
     "adapters.discord.translate",
     "adapters.slack.translate",
+    "adapters.text",
 }
+PURE_MODULES = ["discord/translate.py", "slack/translate.py", "text.py"]
 
 
 def imported_modules(tree: ast.Module) -> set[str]:
@@ -36,16 +39,16 @@ def imported_modules(tree: ast.Module) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("platform", ["discord", "slack"])
-def test_translate_imports_no_io(platform: str) -> None:
-    """translate.py imports only data and text modules (no SDK client, no network, no store)."""
-    tree = ast.parse((ADAPTERS / platform / "translate.py").read_text())
+@pytest.mark.parametrize("module", PURE_MODULES)
+def test_translate_imports_no_io(module: str) -> None:
+    """translate.py and its text helpers import only data and text modules (no client, no I/O)."""
+    tree = ast.parse((ADAPTERS / module).read_text())
     assert imported_modules(tree) <= ALLOWED
 
 
-@pytest.mark.parametrize("platform", ["discord", "slack"])
-def test_translate_has_no_coroutines_or_globals_written(platform: str) -> None:
+@pytest.mark.parametrize("module", PURE_MODULES)
+def test_translate_has_no_coroutines_or_globals_written(module: str) -> None:
     """No async code and no `global` statements: same input, same output."""
-    tree = ast.parse((ADAPTERS / platform / "translate.py").read_text())
+    tree = ast.parse((ADAPTERS / module).read_text())
     kinds = {type(node) for node in ast.walk(tree)}
     assert not kinds & {ast.AsyncFunctionDef, ast.Await, ast.Global, ast.Nonlocal}
