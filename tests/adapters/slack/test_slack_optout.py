@@ -2,62 +2,26 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qsl
 
 import pytest
-from core_support import article_text, wired_core
+from adapter_support import OPTED_IN, OPTED_OUT, A, B, C, Watched, eventually, watched_core
 from fakes.slack_fake import Call, FakeSlack
 from slack_support import FIXTURES, SlackClient
 
 from adapters.slack import translate as t
-from bot.core import Core
-from bot.models import IncomingMessage
-from bot.ports import Conversation
 
 ROOT = Path(__file__).resolve().parents[3]
-A, B, C = (f"https://news.example.com/2026/story-{n}" for n in "abc")
-OPTED_OUT = "won't answer links you paste"
-OPTED_IN = "answer the article links you paste again"
 _ts = iter(range(1, 1000))
-
-
-class Watched:
-    """The real core, recording what each message it was given came to."""
-
-    def __init__(self, core: Core) -> None:
-        self.core = core
-        self.handled: list[tuple[IncomingMessage, object]] = []
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.core, name)
-
-    async def handle_message(self, message: IncomingMessage, conversation: Conversation) -> object:
-        """Delegate to the core and remember the outcome."""
-        outcome = await self.core.handle_message(message, conversation)
-        self.handled.append((message, outcome))
-        return outcome
-
-
-async def eventually(predicate: Callable[[], bool], within: float = 5.0) -> None:
-    """Wait until `predicate()` holds (the core's work is not a call the fake sees)."""
-    deadline = time.monotonic() + within
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.01)
 
 
 @pytest.fixture
 async def core(tmp_path: Path) -> AsyncIterator[Watched]:
     """The real core (on SQLite, three articles behind a static fetcher) for the adapter."""
-    pages = {url: article_text(n) for n, url in enumerate((A, B, C), start=1)}
-    async with wired_core(tmp_path, pages) as (real, _, _):
-        yield Watched(real)
+    async with watched_core(tmp_path) as (watched, _):
+        yield watched
 
 
 async def command(slack: SlackClient, fake: FakeSlack, name: str, **extra: str) -> float:
