@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.models import Prediction
@@ -167,3 +168,45 @@ def winners(result: Tally) -> tuple[int, ...]:
         return ()
     top = max(result.counts)
     return tuple(i for i, count in enumerate(result.counts) if count == top)
+
+
+@dataclass(frozen=True, slots=True)
+class VoteChanges:
+    """What makes a poll's stored votes match the voters a platform shows for it."""
+
+    cast: Mapping[str, int] = field(default_factory=dict)
+    """Person -> answer to record: a vote the store lacks, or a changed one."""
+    withdrawn: Mapping[str, int] = field(default_factory=dict)
+    """Person -> the stored answer the platform no longer shows them on."""
+
+    def __bool__(self) -> bool:
+        return bool(self.cast or self.withdrawn)
+
+
+def reconcile_votes(
+    stored: Mapping[str, int],
+    voters_by_option: Mapping[int, Iterable[str]],
+    n_options: int,
+) -> VoteChanges:
+    """The changes that make `stored` (person -> answer) equal the platform's full voter lists.
+
+    `voters_by_option` must be complete: a stored person the platform shows on no answer has
+    withdrawn their vote. One vote per person, as everywhere: someone listed on several answers
+    (a multi-select poll) keeps the stored answer when it is one of them, else the first one.
+    Raises InvalidOption when the platform names an answer the poll does not have, since the
+    lists then belong to some other poll shape and applying them would lose votes.
+    """
+    shown: dict[str, list[int]] = {}
+    for option in sorted(voters_by_option):
+        check_option(n_options, option)
+        for person in voters_by_option[option]:
+            choices = shown.setdefault(person, [])
+            if option not in choices:
+                choices.append(option)
+    cast: dict[str, int] = {}
+    for person, choices in shown.items():
+        mine = stored.get(person)
+        if mine not in choices:
+            cast[person] = choices[0]
+    withdrawn = {person: option for person, option in stored.items() if person not in shown}
+    return VoteChanges(cast, withdrawn)
