@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager, nullcontext
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -17,10 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.poll_errors import PollClosed, PollNotFound, StorageError
 from bot.poll_models import PollSpec, PollState
+from bot.polls import VoteChanges
 from bot.storage import channel_queries as cq
 from bot.storage import job_queries as jq
 from bot.storage import migrate
 from bot.storage import poll_queries as pq
+from bot.storage import vote_queries as vq
 from bot.storage.batch import VoteBatcher, WriteBatcher
 from bot.storage.engine import READ_ONLY, create_engine, redacted
 from bot.storage.job_queries import JobClaim, PendingJob
@@ -297,6 +299,19 @@ class SqlStore:
             await conn.execute(sa.delete(votes).where(mine & (votes.c.option == option)))
             count = sa.select(sa.func.count()).select_from(votes).where(votes.c.poll_id == poll_id)
             return int(await conn.scalar(count) or 0)
+
+    async def sync_votes(
+        self, poll_id: int, voters_by_option: Mapping[int, Iterable[str]]
+    ) -> VoteChanges:
+        """Make an open poll's votes equal the platform's full voter lists; return the changes.
+
+        For native polls after a restart or a gateway gap. Queued votes commit first; the
+        poll's closing time is not checked (the platform's lists are its final votes), but a
+        poll closed here is final: PollClosed. PollNotFound, InvalidOption.
+        """
+        await self._votes.close()
+        async with self._write() as conn:
+            return await vq.sync_votes(conn, poll_id, voters_by_option, self.now())
 
     async def close_poll(self, poll_id: int, *, closed_by: str | None = None) -> PollState:
         """Close the poll and return it with the final tally; PollClosed if it already was."""

@@ -1,14 +1,15 @@
-"""Votes as one set-based write: judge each in order, then upsert them together."""
+"""Votes as one set-based write: judge each in order, then upsert them together; or sync them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot import polls as rules
 from bot.poll_errors import InvalidOption, PollClosed, PollError, PollNotFound
 from bot.storage import poll_queries as pq
 from bot.storage.tables import poll_options, polls, processed_events, votes
@@ -117,3 +118,58 @@ async def cast_votes(conn: AsyncConnection, batch: Sequence[VoteRequest]) -> lis
     )
     counts: dict[int, int] = {poll_id: int(n) for poll_id, n in counted}
     return [errors.get(n) or counts.get(vote.poll_id, 0) for n, vote in enumerate(batch)]
+
+
+async def sync_votes(
+    conn: AsyncConnection,
+    poll_id: int,
+    voters_by_option: Mapping[int, Iterable[str]],
+    now: datetime,
+) -> rules.VoteChanges:
+    """Make an open poll's votes equal a platform's full voter lists, in this transaction.
+
+    The platform is the authority on its own poll, so its closing time is not checked here:
+    lists read after it expired are the final votes. A poll closed in the store is final
+    (PollClosed), one that does not exist is PollNotFound, an unknown answer InvalidOption.
+    """
+    await pq.lock_polls(conn, [poll_id])
+    gate = (await conn.execute(sa.select(polls.c.status).where(polls.c.id == poll_id))).first()
+    if gate is None:
+        raise PollNotFound()
+    if gate.status != "open":
+        raise PollClosed()
+    n_options = await conn.scalar(
+        sa.select(sa.func.count())
+        .select_from(poll_options)
+        .where(poll_options.c.poll_id == poll_id)
+    )
+    stored = {
+        row.user_id: row.option
+        for row in await conn.execute(
+            sa.select(votes.c.user_id, votes.c.option).where(votes.c.poll_id == poll_id)
+        )
+    }
+    changes = rules.reconcile_votes(stored, voters_by_option, int(n_options or 0))
+    if changes.cast:
+        stmt = pq.insert_into(conn, votes)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["poll_id", "user_id"],
+            set_={"option": stmt.excluded.option, "updated_at": stmt.excluded.updated_at},
+        )
+        rows = [
+            {"poll_id": poll_id, "user_id": person, "option": option,
+             "cast_at": now, "updated_at": now}
+            for person, option in changes.cast.items()
+        ]  # fmt: skip
+        await conn.execute(stmt, rows)
+    if changes.withdrawn:
+        # Only the answer read above: a vote that changed meanwhile is not taken back.
+        mine = sa.delete(votes).where(
+            (votes.c.poll_id == sa.bindparam("p"))
+            & (votes.c.user_id == sa.bindparam("u"))
+            & (votes.c.option == sa.bindparam("o"))
+        )
+        await conn.execute(
+            mine, [{"p": poll_id, "u": u, "o": o} for u, o in changes.withdrawn.items()]
+        )
+    return changes
