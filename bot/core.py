@@ -6,7 +6,7 @@ import asyncio
 import dataclasses
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 
 from bot import links
@@ -24,6 +24,7 @@ from bot.models import (
     Analysis,
     Article,
     IncomingMessage,
+    MessageRef,
     Reply,
     User,
 )
@@ -283,6 +284,16 @@ class Core:
         """A vote taken back in a platform's own poll (Discord's MESSAGE_POLL_VOTE_REMOVE)."""
         if not user.is_bot:
             await self.polls.unvote_native(platform, message_ref, user.id, option)
+
+    async def native_poll_messages(self, platform: str) -> list[MessageRef]:
+        """Where the platform's open polls are shown, for the adapter to reconcile native ones."""
+        return await self.polls.poll_messages(platform)
+
+    async def reconcile_native_poll(
+        self, platform: str, message_ref: str, voters_by_option: Mapping[int, Iterable[str]]
+    ) -> None:
+        """A native poll's full voter lists read from the platform (after a restart or a gap)."""
+        await self.polls.reconcile_native(platform, message_ref, voters_by_option)
 
     async def handle_action(self, event: ActionEvent, conv: Conversation) -> None:
         """A click on a card or poll action: start a poll, vote, close, show details."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 
 from bot import polls as rules
@@ -166,6 +166,40 @@ class PollFlow:
         except PollError as error:
             log.info("native vote removal on poll %d not applied: %s", state.id, error)
             return None
+
+    async def poll_messages(self, platform: str) -> list[MessageRef]:
+        """Where the platform's open polls are shown, soonest closing first."""
+        return [
+            MessageRef(platform, state.channel_id, state.message_ref, state.message_thread)
+            for state in await self.store.list_open_polls()
+            if state.platform == platform and state.message_ref
+        ]
+
+    async def reconcile_native(
+        self, platform: str, message_ref: str, voters_by_option: Mapping[int, Iterable[str]]
+    ) -> rules.VoteChanges | None:
+        """Make a native poll's stored votes equal the platform's full voter lists.
+
+        Votes cast or taken back while the bot was away reach no event handler; the platform's
+        lists are the truth. Only polls still open here change: one closed here (by its
+        starter, or by the timer when it came due) has had its tally announced and stays final.
+        Running twice changes nothing the second time.
+        """
+        state = await self.store.find_poll_by_message(platform, message_ref)
+        if state is None or not state.is_open:
+            return None
+        try:
+            changes = await self.store.sync_votes(state.id, voters_by_option)
+        except PollError as error:
+            log.info("native poll %d not reconciled: %s", state.id, error)
+            return None
+        if changes:
+            self.metrics.votes.inc(len(changes.cast))
+            log.info(
+                "native poll %d reconciled: %d votes recorded, %d withdrawn",
+                state.id, len(changes.cast), len(changes.withdrawn),
+            )  # fmt: skip
+        return changes
 
     async def vote(self, event: ActionEvent, conv: Conversation) -> int | None:
         """Set the person's vote (ref "poll:option"); a click sets, never toggles."""

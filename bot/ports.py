@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -18,6 +18,7 @@ from bot.models import (
     User,
 )
 from bot.poll_models import PollSpec, PollState
+from bot.polls import VoteChanges
 from bot.storage.records import ChannelConfig, Share
 
 if TYPE_CHECKING:  # the job types live beside their SQL: importing it costs SQLAlchemy
@@ -91,6 +92,16 @@ class ChatCore(Protocol):
         self, platform: str, message_ref: str, user: User, option: int
     ) -> None:
         """Withdraw a vote from a platform's own poll (found by its message)."""
+        ...
+
+    async def native_poll_messages(self, platform: str) -> list[MessageRef]:
+        """Where the platform's open polls are shown (the adapter tells native ones apart)."""
+        ...
+
+    async def reconcile_native_poll(
+        self, platform: str, message_ref: str, voters_by_option: Mapping[int, Iterable[str]]
+    ) -> None:
+        """Make a native poll's stored votes match the platform's full voter list per answer."""
         ...
 
     async def configure(self, msg: IncomingMessage, args: str, conv: Conversation) -> None:
@@ -258,6 +269,12 @@ class BotStore(Protocol):
 
     async def remove_vote(self, poll_id: int, user_id: str, option: int) -> int:
         """Withdraw a person's vote for `option` (if that is their vote); return the voters."""
+        ...
+
+    async def sync_votes(
+        self, poll_id: int, voters_by_option: Mapping[int, Iterable[str]]
+    ) -> VoteChanges:
+        """Make an open poll's votes equal a platform's full voter lists; return the changes."""
         ...
 
     async def close_poll(self, poll_id: int, *, closed_by: str | None = None) -> PollState:

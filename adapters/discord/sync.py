@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Mapping
 
 from adapters.discord.app import UnspinClient, point_at
 from adapters.discord.settings import DiscordAdapterSettings
-from bot.models import ActionEvent, IncomingMessage, User
+from bot.models import ActionEvent, IncomingMessage, MessageRef, User
 from bot.ports import Conversation
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,14 @@ class _NoCore:
 
     async def handle_native_unvote(
         self, platform: str, message_ref: str, user: User, option: int
+    ) -> None:
+        raise RuntimeError("not serving events")
+
+    async def native_poll_messages(self, platform: str) -> list[MessageRef]:
+        raise RuntimeError("not serving events")
+
+    async def reconcile_native_poll(
+        self, platform: str, message_ref: str, voters_by_option: Mapping[int, Iterable[str]]
     ) -> None:
         raise RuntimeError("not serving events")
 
