@@ -15,6 +15,7 @@ from discord import app_commands
 from adapters.discord import translate as t
 from adapters.discord.buttons import ActionButton
 from adapters.discord.conversation import DiscordConversation, Postable
+from adapters.discord.reconcile import PollReconciler
 from adapters.discord.resilience import SessionGapLog, tolerate_sparse_interactions
 from adapters.discord.settings import DiscordAdapterSettings
 from adapters.outbound import ChannelPacer
@@ -80,6 +81,7 @@ class UnspinClient(SessionGapLog, discord.Client):
         self.pacer = ChannelPacer(
             interval_s=settings.post_interval_s, rest_s=settings.refused_rest_s
         )
+        self.reconciler = PollReconciler(self, core)
         self._register_commands()
         tolerate_sparse_interactions(self)
 
@@ -123,6 +125,16 @@ class UnspinClient(SessionGapLog, discord.Client):
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("Discord: %d commands synced to guild %s", len(synced), guild.id)
+
+    async def on_ready(self) -> None:
+        """Each new session (the first, or one that could not resume) reconciles native polls."""
+        await super().on_ready()
+        self.reconciler.start()
+
+    async def close(self) -> None:
+        """Stop a reconcile round, then close the gateway and the HTTP session."""
+        await self.reconciler.stop()
+        await super().close()
 
     # Inbound ------------------------------------------------------------------------------
 
@@ -267,6 +279,7 @@ class UnspinClient(SessionGapLog, discord.Client):
 
     async def on_raw_poll_vote_add(self, payload: discord.RawPollVoteActionEvent) -> None:
         """Votes in native polls come as raw events (the member cache is off): store them."""
+        await self.reconciler.hold(payload.message_id)
         vote = t.native_vote(_vote_payload(payload), occurrence=str(time.time_ns()))
         user = User(vote.user_id, vote.user_id)
         await self.core.handle_native_vote(
@@ -275,6 +288,7 @@ class UnspinClient(SessionGapLog, discord.Client):
 
     async def on_raw_poll_vote_remove(self, payload: discord.RawPollVoteActionEvent) -> None:
         """A vote taken back in a native poll (also the first half of changing it)."""
+        await self.reconciler.hold(payload.message_id)
         vote = t.native_vote(_vote_payload(payload))
         user = User(vote.user_id, vote.user_id)
         await self.core.handle_native_unvote(t.PLATFORM, vote.message_id, user, vote.option)

@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from fakes import discord_payloads as p
+from fakes.discord_polls import PollVotes
 from fakes.waiting import wait_until
 
 JSON = dict[str, Any]
@@ -72,6 +73,8 @@ class FakeDiscord:
     """Channels where the bot may not post: 403 Missing Access."""
     lose_responses: int = 0
     """The next N channel posts are created, but answered 502 (a response lost on the way)."""
+    polls: PollVotes = field(default_factory=PollVotes)
+    """Native poll votes (kept while no client is connected) and Get Answer Voters."""
 
     def __post_init__(self) -> None:
         self.bot_user = p.user(self.app_id, "Unspin", bot=True)
@@ -261,7 +264,11 @@ class FakeDiscord:
     async def vote_native(
         self, message_id: str, answer_id: int, user_id: str, *, remove: bool = False
     ) -> None:
-        """A person votes in a native poll (MESSAGE_POLL_VOTE_ADD), or takes it back (_REMOVE)."""
+        """A person votes in a native poll (MESSAGE_POLL_VOTE_ADD), or takes it back (_REMOVE).
+
+        The vote counts in the poll whether or not a client is connected to hear about it.
+        """
+        self.polls.record(message_id, answer_id, user_id, remove=remove)
         await self.dispatch(
             "MESSAGE_POLL_VOTE_REMOVE" if remove else "MESSAGE_POLL_VOTE_ADD",
             {
@@ -444,6 +451,10 @@ class FakeDiscord:
             return self._callback(parts[1], body)
         if parts[0] == "webhooks":
             return self._webhook(m, parts[2], parts[3:], body)
+        if parts[0] == "channels" and parts[2::2] == ["polls", "answers"] and m == "GET":
+            msg = self.messages.get(parts[3])
+            msg = msg if msg is not None and msg["channel_id"] == parts[1] else None
+            return self.polls.answer_voters(msg, parts[5], call.query)
         if parts[0] == "channels":
             return self._channel(m, parts[1], parts[2:], body)
         return 404, {"code": 0, "message": "404: Not Found"}
@@ -534,6 +545,7 @@ class FakeDiscord:
             if msg is None or msg["channel_id"] != cid:
                 return 404, {"code": 10008, "message": "Unknown Message"}
             if m == "GET":
+                self.polls.results(msg)
                 return 200, self._visible(msg)
             if m == "PATCH":
                 errors = p.message_errors(body)
@@ -549,7 +561,11 @@ class FakeDiscord:
                 found = p.text_channel(self.guild_id, cid, self.channel_ids.index(cid))
             return (200, found) if found else (404, {"code": 10003, "message": "Unknown Channel"})
         if rest[:1] == ["polls"] and rest[-1] == "expire" and m == "POST":
-            return 200, self.messages.get(rest[1], {})
+            ended = self.messages.get(rest[1])
+            if ended is None or not ended.get("poll"):
+                return 404, {"code": 10008, "message": "Unknown Message"}
+            self.polls.finalize(ended)
+            return 200, ended
         if rest[:1] == ["messages"] and "reactions" in rest and m == "PUT":
             return 204, None
         return 404, {"code": 0, "message": "404: Not Found"}
@@ -628,6 +644,10 @@ class FakeDiscord:
             msg["interaction_token"] = interaction["token"]
         self.messages[mid] = msg
         return msg
+
+    def end_poll(self, message_id: str) -> None:
+        """A native poll reaches its expiry: its results become final."""
+        self.polls.finalize(self.messages[message_id])
 
     # Assertions --------------------------------------------------------------------------
 
