@@ -139,58 +139,73 @@ class Core:
         if msg.author.is_bot:
             return []
         current_owner.set(f"{msg.platform}:{msg.channel_id}")
-        explicit = _is_explicit(msg)
         try:
-            if msg.trigger == "link" and await self.opt_outs.is_out(msg.platform, msg.author.id):
-                return []
-            config = await self.channel_config(msg.platform, msg.channel_id)
-            if not _mode_allows(config.mode, msg.trigger):
-                if explicit:
-                    await self._say(
-                        conv,
-                        "I'm switched off in this channel; a channel admin can turn me on "
-                        "with the settings command.",
-                    )
-                return []
-            scan = links.scan(msg.text, max_links=self.channels.max_links)
-            if not scan.articles:
-                if explicit:
-                    await self._say(conv, _no_article(scan))
-                return []
-            # Links already analysed or in flight add no work: they are never shed.
-            new_work = not all(self.articles.is_warm(url) for url in scan.articles)
-            if new_work and self._active >= self.max_events:
-                # Past capacity: a quick busy notice beats an answer minutes late.
-                self.metrics.shed.inc()
-                await self._say(conv, str(Busy()))
-                return [Outcome(url, "busy") for url in scan.articles]
-            self._active += new_work
-            try:
-                job = await self.jobs.claim(msg)
-                if job is None:
-                    log.info("event %s already handled (a platform retry)", msg.event_id)
-                    return []
-                try:
-                    outcomes = await self._handle_links(msg, conv, config, scan, explicit, job)
-                except BaseException as error:
-                    if not isinstance(error, Exception):  # cancelled at shutdown: resume later
-                        self.jobs.release(job)
-                        raise
-                    await self.jobs.finish(job)  # answered with OOPS below; no retry loop
-                    raise
-                if not self.supervisor.accepting and any(o.kind == "busy" for o in outcomes):
-                    self.jobs.release(job)  # refused by the shutdown: the next start answers
-                else:
-                    await self.jobs.finish(job)
-                return outcomes
-            finally:
-                self._active -= new_work
+            return await self._admit_message(msg, conv)
         except UnspinError as error:
             await self._say(conv, str(error))
         except Exception:
             log.exception("handling message %s failed", msg.event_id)
             await self._say(conv, OOPS)
         return []
+
+    async def _admit_message(self, msg: IncomingMessage, conv: Conversation) -> list[Outcome]:
+        """The gates before any work (opt-out, channel mode, article links, capacity)."""
+        explicit = _is_explicit(msg)
+        if msg.trigger == "link" and await self.opt_outs.is_out(msg.platform, msg.author.id):
+            return []
+        config = await self.channel_config(msg.platform, msg.channel_id)
+        if not _mode_allows(config.mode, msg.trigger):
+            if explicit:
+                await self._say(
+                    conv,
+                    "I'm switched off in this channel; a channel admin can turn me on "
+                    "with the settings command.",
+                )
+            return []
+        scan = links.scan(msg.text, max_links=self.channels.max_links)
+        if not scan.articles:
+            if explicit:
+                await self._say(conv, _no_article(scan))
+            return []
+        # Links already analysed or in flight add no work: they are never shed.
+        new_work = not all(self.articles.is_warm(url) for url in scan.articles)
+        if new_work and self._active >= self.max_events:
+            # Past capacity: a quick busy notice beats an answer minutes late.
+            self.metrics.shed.inc()
+            await self._say(conv, str(Busy()))
+            return [Outcome(url, "busy") for url in scan.articles]
+        self._active += new_work
+        try:
+            return await self._answer_as_job(msg, conv, config, scan, explicit)
+        finally:
+            self._active -= new_work
+
+    async def _answer_as_job(
+        self,
+        msg: IncomingMessage,
+        conv: Conversation,
+        config: ChannelConfig,
+        scan: links.LinkScan,
+        explicit: bool,
+    ) -> list[Outcome]:
+        """Claim the event's job, answer its links, then finish the job or leave it to resume."""
+        job = await self.jobs.claim(msg)
+        if job is None:
+            log.info("event %s already handled (a platform retry)", msg.event_id)
+            return []
+        try:
+            outcomes = await self._handle_links(msg, conv, config, scan, explicit, job)
+        except Exception:
+            await self.jobs.finish(job)  # answered with OOPS by the caller; no retry loop
+            raise
+        except BaseException:  # cancelled at shutdown: resume later
+            self.jobs.release(job)
+            raise
+        if not self.supervisor.accepting and any(o.kind == "busy" for o in outcomes):
+            self.jobs.release(job)  # refused by the shutdown: the next start answers
+        else:
+            await self.jobs.finish(job)
+        return outcomes
 
     async def _handle_links(
         self,
