@@ -471,3 +471,22 @@ def test_long_fallback_is_cut_at_a_clause_and_keeps_its_closing_quote() -> None:
     question = to_question(claim)
     assert len(question) <= 300
     assert question.endswith("”?") and question.count("“") == 1
+
+
+def test_later_pronoun_and_whether_clauses_point_back_to_the_source() -> None:
+    """ "X said he ... so he could" and "X hasn't revealed whether he'll" ask about X; a name
+    ending in "s" is still one person."""
+    assert to_question(
+        "Mr Ratcliffe said he was trying to get a visa so he could visit his wife."
+    ) == ("Will Mr Ratcliffe visit his wife?")
+    assert to_question("Rodgers hasn't revealed whether he'll recall Gerrard for Sunday.") == (
+        "Will Rodgers recall Gerrard for Sunday?"
+    )
+    assert to_question("He said he will resign.") == "Will he resign?"
+
+
+def test_predicted_clause_is_not_read_as_expects_noun_to() -> None:
+    """ "has predicted the PM will be allowed to attend" asks about the PM with its whole verb."""
+    assert to_question("Dr Reddy has predicted the PM will be allowed to attend work soon.") == (
+        "Will the PM be allowed to attend work soon?"
+    )

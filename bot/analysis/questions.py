@@ -208,7 +208,7 @@ def _predicted_thing(body: str) -> str:
 def _template(body: str, opens: bool, ordinary: frozenset[str]) -> str:
     """Questions for forecasts without a future verb: "expects X to", "X is expected"."""
     m = EXPECT_NP_TO.search(body)
-    if m:
+    if m and not _MODAL.search(m.group("np")):  # "predicted the PM will be allowed to": a clause
         return _ask(subject_case(m.group("np"), True, ordinary), m.group("rest"))
     adverbial = _LEADING_ADVERBIAL.match(body)
     for text in (body, body[adverbial.end() :] if adverbial else ""):

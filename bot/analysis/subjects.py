@@ -71,7 +71,7 @@ SUBJECT_PRONOUNS = words("I we you he she it they We You He She It They")
 FINITE_VERB = re.compile(
     r"\b(?:is|are|was|were|am|has|have|had|do|does|did|said|says|think|thinks|thought|believe|"
     r"believes|imagine|know|knew|hope|fear|suspect|guess|bet|expect|predict|doubt|wonder|found|"
-    r"knows|hopes|fears|suspects|guesses|bets|expects|predicts|doubts|wonders|estimated|"
+    r"knows|hopes|fears|suspects|guesses|bets|expects|predicts|predicted|doubts|wonders|estimated|"
     r"estimates|announced|announces|stated|states|reported|revealed|confirmed|insisted|"
     r"promised|speculated|"
     r"finds|shows?|showed|suggests?|suggested|warns?|warned|argues?|argued|claims?|claimed|"
@@ -320,10 +320,11 @@ def relative_head(prefix: str) -> str | None:
 
 # "X said (that) he will": the noun phrase before a speech verb, which the pronoun points back to.
 _SPEECH_BEFORE = re.compile(
-    r"\s+(?:has\s+|have\s+|had\s+)?(?:\w+ly\s+)?(?:said|says|denied|denies|announced|announces|"
+    r"\s+(?:(?:has|have|had)(?:n['’]t|\s+not)?\s+)?(?:\w+ly\s+)?(?:said|says|denied|denies|"
+    r"announced|announces|decided|"
     r"confirmed|confirms|insisted|insists|warned|warns|promised|promises|pledged|vowed|claimed|"
     r"claims|stated|states|indicated|admitted|acknowledged|revealed|added|believes|believed|"
-    r"expects|expected|hopes|hoped|told\s+[^,;]{1,40}?)\s+(?:that\s+)?$"
+    r"expects|expected|hopes|hoped|told\s+[^,;]{1,40}?)\s+(?:(?:that|whether|if)\s+)?$"
 )
 _RUN_ON = re.compile(r"\w\.[A-Z]")  # "the UK.He said": two sentences run together
 _PERSON_WORDS = words(
@@ -346,7 +347,22 @@ def person_title(tokens: set[str]) -> bool:
 
 
 def antecedent(pronoun: str, prefix: str) -> str | None:
-    """The source a "he", "she", "it" or "they" after "X said" points back to, if it agrees."""
+    """The source a "he", "she", "it" or "they" after "X said" points back to, if it agrees.
+
+    An earlier "X said he ..." in the same sentence names the source of a later "he" too.
+    """
+    ends = [len(prefix)] + [
+        m.start() for m in re.finditer(rf"\b{re.escape(pronoun)}\b", prefix, flags=re.I)
+    ]
+    for end in ends:
+        found = _named_before(pronoun, prefix[:end])
+        if found:
+            return found
+    return None
+
+
+def _named_before(pronoun: str, prefix: str) -> str | None:
+    """The noun phrase before "said (that)" at the end of `prefix`, if the pronoun agrees."""
     speech = _SPEECH_BEFORE.search(prefix)
     if not speech:
         return None
@@ -373,7 +389,7 @@ def antecedent(pronoun: str, prefix: str) -> str | None:
     pron = pronoun.lower()
     if tokens[0] in SUBJECT_PRONOUNS or tokens[0].lower() in _NOT_A_REFERENT:
         return None
-    if pron in ("he", "she") and person and not org and not head.endswith("s"):
+    if pron in ("he", "she") and person and not org and not (head.islower() and head.endswith("s")):
         return piece
     if pron == "it" and org and not person_title(low) and not head.endswith("s"):
         return piece
