@@ -6,8 +6,9 @@ import asyncio
 import dataclasses
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import datetime
+from functools import partial
 
 from bot import links
 from bot.articles import ArticleService, RemoteAnalysis
@@ -176,25 +177,21 @@ class Core:
             return [Outcome(url, "busy") for url in scan.articles]
         self._active += new_work
         try:
-            return await self._answer_as_job(msg, conv, config, scan, explicit)
+            answer = partial(self._handle_links, msg, conv, config, scan, explicit)
+            return await self._run_as_job(msg, answer)
         finally:
             self._active -= new_work
 
-    async def _answer_as_job(
-        self,
-        msg: IncomingMessage,
-        conv: Conversation,
-        config: ChannelConfig,
-        scan: links.LinkScan,
-        explicit: bool,
+    async def _run_as_job(
+        self, msg: IncomingMessage, answer: Callable[[Job], Awaitable[list[Outcome]]]
     ) -> list[Outcome]:
-        """Claim the event's job, answer its links, then finish the job or leave it to resume."""
+        """Claim the event's job and `answer` it; then finish the job, or leave it to resume."""
         job = await self.jobs.claim(msg)
         if job is None:
             log.info("event %s already handled (a platform retry)", msg.event_id)
             return []
         try:
-            outcomes = await self._handle_links(msg, conv, config, scan, explicit, job)
+            outcomes = await answer(job)
         except Exception:
             await self.jobs.finish(job)  # answered with OOPS by the caller; no retry loop
             raise
