@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -126,3 +127,19 @@ class StubCore:
         state = await self.store.find_poll_by_message(platform, message_ref)
         if state is not None:
             await self.store.remove_vote(state.id, user.id, option)
+
+    async def native_poll_messages(self, platform: str) -> list[MessageRef]:
+        """Where the platform's open polls are shown."""
+        return [
+            MessageRef(platform, s.channel_id, s.message_ref, s.message_thread)
+            for s in await self.store.list_open_polls()
+            if s.platform == platform and s.message_ref
+        ]
+
+    async def reconcile_native_poll(
+        self, platform: str, message_ref: str, voters_by_option: Mapping[int, Iterable[str]]
+    ) -> None:
+        """Sync a native poll's stored votes to the platform's voter lists."""
+        state = await self.store.find_poll_by_message(platform, message_ref)
+        if state is not None and state.is_open:
+            await self.store.sync_votes(state.id, voters_by_option)
