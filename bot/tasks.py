@@ -95,6 +95,11 @@ class Supervisor:
         return key in self._jobs
 
     @property
+    def waiting_for_cpu(self) -> int:
+        """Analyses queued for a CPU slot (behind the ones running)."""
+        return self._cpu_slots.waiting
+
+    @property
     def tasks(self) -> int:
         """Background tasks (spawned handlers and jobs) not finished yet."""
         return len(self._tasks)

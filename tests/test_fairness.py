@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from core_support import article_text, message, wired_core
+from fakes.waiting import wait_until
 
 from bot.fairness import FairSlots
 from bot.models import Analysis, Article
@@ -55,10 +56,10 @@ async def test_a_cancelled_waiter_does_not_leak_a_slot() -> None:
 
 
 class SlowAnalyzer(CueAnalyzer):
-    """Takes 30 ms of (thread) time per article."""
+    """Takes 100 ms of (thread) time per article."""
 
     def analyze(self, article: Article) -> Analysis:
-        time.sleep(0.03)
+        time.sleep(0.1)
         return super().analyze(article)
 
 
@@ -78,6 +79,7 @@ async def test_a_quiet_channel_is_not_stuck_behind_a_flooding_one(tmp_path: Path
             finished.append(channel)
 
         hot = [asyncio.create_task(share(n, "hot")) for n in range(8)]
-        await asyncio.sleep(0.01)
+        # The hot channel's queue is full before the quiet link arrives.
+        await wait_until(asyncio.Condition(), lambda: sup.waiting_for_cpu >= 7, within=10)
         await asyncio.gather(share(8, "quiet"), *hot)
         assert finished.index("quiet") <= 2
