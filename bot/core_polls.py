@@ -269,6 +269,9 @@ class PollFlow:
         """Close every open poll past its time and announce the tally; return how many."""
         closed_n = 0
         for state in await self.store.list_due_polls():
+            waiting = outboxes.get(state.platform)
+            if waiting is not None and not waiting.polls_settled:
+                continue  # not before the adapter is back and has read the votes it missed
             try:
                 closed = await self.store.close_poll(state.id)
             except (PollClosed, PollNotFound):

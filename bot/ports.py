@@ -157,6 +157,11 @@ class Outbox(Protocol):
         """A Conversation posting into `channel_id` (and `thread_id` when given)."""
         ...
 
+    @property
+    def polls_settled(self) -> bool:
+        """True once due polls may close: connected, and votes cast while away read back."""
+        ...
+
 
 class Adapter(Outbox, Protocol):
     """A running platform connection, created by its module's `create(core, settings, **opts)`.

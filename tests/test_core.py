@@ -277,7 +277,8 @@ async def test_double_click_on_start_poll_makes_one_poll(tmp_path: Path) -> None
 
 
 async def test_due_polls_close_and_announce_through_the_outbox(tmp_path: Path) -> None:
-    """A poll past its duration is closed by the timer sweep and its tally announced."""
+    """A poll past its duration is closed by the timer sweep and its tally announced, but only
+    once its platform's adapter is settled (connected, missed votes read back)."""
     clock = FixedClock()
     async with wired_core(tmp_path, {A: article_text(1)}, clock=clock) as (core, _, store):
         conv = RecordingConversation()
@@ -289,12 +290,19 @@ async def test_due_polls_close_and_announce_through_the_outbox(tmp_path: Path) -
         later = RecordingConversation()
 
         class Outbox:
+            polls_settled = True
+
             def conversation(self, channel_id: str, thread_id: str | None = None) -> object:
                 return later
 
-        assert await core.polls.close_due({"test": Outbox()}) == 0  # type: ignore[dict-item]
+        outbox = Outbox()
+        assert await core.polls.close_due({"test": outbox}) == 0  # type: ignore[dict-item]
         clock.advance(25 * 3600)
-        assert await core.polls.close_due({"test": Outbox()}) == 1  # type: ignore[dict-item]
+        outbox.polls_settled = False  # the adapter is not back, or has not read missed votes
+        assert await core.polls.close_due({"test": outbox}) == 0  # type: ignore[dict-item]
+        assert (await store.get_poll(poll_id)).status == "open" and later.posted == []
+        outbox.polls_settled = True
+        assert await core.polls.close_due({"test": outbox}) == 1  # type: ignore[dict-item]
         final = later.posted[-1].reply.blocks[0]
         assert isinstance(final, PollBlock) and [c.votes for c in final.choices] == [0, 0, 1]
         assert (await store.get_poll(poll_id)).status == "closed"

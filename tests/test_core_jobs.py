@@ -36,6 +36,7 @@ class Outbox:
     """The adapter's way to post outside an event: one recording conversation per channel."""
 
     connected = True
+    polls_settled = True
 
     def __init__(self) -> None:
         self.convs: dict[str, RecordingConversation] = {}

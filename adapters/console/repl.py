@@ -66,6 +66,10 @@ class ConsoleAdapter:
     def connected(self) -> bool:
         return self._connected
 
+    @property
+    def polls_settled(self) -> bool:
+        return True  # the terminal is always there to announce a close
+
     def conversation(self, channel_id: str, thread_id: str | None = None) -> ConsoleConversation:
         return ConsoleConversation(
             self._out, self._book, channel_id=channel_id, user=lambda: self._user.name

@@ -37,6 +37,11 @@ class DiscordAdapter:
         """True while the gateway session is up (for /healthz)."""
         return self.client is not None and self.client.is_ready() and not self.client.is_closed()
 
+    @property
+    def polls_settled(self) -> bool:
+        """Connected, and native polls' votes cast while the bot was away read back once."""
+        return self.connected and self.client is not None and self.client.reconciler.rounds > 0
+
     async def run(self, stop: asyncio.Event) -> None:
         """Connect, serve events until `stop` is set or the client fails, then close."""
         try:

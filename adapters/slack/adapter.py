@@ -46,6 +46,11 @@ class SlackAdapter:
         """True once the token was accepted (and, in Socket Mode, the websocket is open)."""
         return self._connected
 
+    @property
+    def polls_settled(self) -> bool:
+        """Slack polls are buttons: nothing to read back, only the connection to wait for."""
+        return self._connected
+
     def add_routes(self, web_app: web.Application) -> None:
         """HTTP mode: receive events, commands and interactions at `events_path`."""
         if self.settings.mode == "http":

@@ -247,6 +247,7 @@ async def test_discord_poll_in_thread_closed_in_place_after_restart(
             second = DiscordAdapter(settings, restarted, guild_ready_timeout=0.05)
             await second.start(within=10)
             clock.advance(25 * 3600)  # past the poll's closing time
+            await fake.wait_until(lambda: second is not None and second.polls_settled)
             assert await restarted.polls.close_due({"discord": second}) == 1
             edits = fake.find("PATCH", f"/messages/{poll_msg['id']}")
             assert [c.path for c in edits] == [f"/channels/{card['id']}/messages/{poll_msg['id']}"]

@@ -100,6 +100,10 @@ class ScriptedAdapter:
         self.core = core
         self.connected = False
 
+    @property
+    def polls_settled(self) -> bool:
+        return self.connected
+
     def conversation(self, channel_id: str, thread_id: str | None = None) -> FileConversation:
         return FileConversation(channel_id)
 
