@@ -490,3 +490,37 @@ def test_predicted_clause_is_not_read_as_expects_noun_to() -> None:
     assert to_question("Dr Reddy has predicted the PM will be allowed to attend work soon.") == (
         "Will the PM be allowed to attend work soon?"
     )
+
+
+def test_possessive_plans_modal_expect_and_adverb_asides() -> None:
+    """ "Japan's plans to build" asks about Japan, "can expect to earn" about the earner, and
+    ", however," or "most if not all" do not hide the subject."""
+    assert to_question("China is unhappy with Japan's plans to build a missile shield.") == (
+        "Will Japan build a missile shield?"
+    )
+    assert to_question("An artist on iTunes can expect to make 8p from a download.") == (
+        "Will an artist on iTunes make 8p from a download?"
+    )
+    assert ask(
+        "Growth, however, picked up in 2004 and is expected to improve in 2005.", "growth slowed"
+    ) == ("Will growth improve in 2005?")
+    assert to_question("So most if not all devices are expected to be compatible.") == (
+        "Will most devices be compatible?"
+    )
+
+
+def test_quoted_terms_bare_plurals_and_reported_past_verbs() -> None:
+    """A quoted term in a subject loses its marks, "These are anchor projects that will" asks about
+    the projects, and a past verb after "and" ("and called for ...") is not part of the question."""
+    assert to_question('A "peacekeeping gap" is likely to open in March.') == (
+        "Will a peacekeeping gap open in March?"
+    )
+    assert to_question("These are anchor projects that will be carried out over five years.") == (
+        "Will anchor projects be carried out over five years?"
+    )
+    assert to_question(
+        "The aim is to cover interpretations that could be given to rules."
+    ).startswith("Will this turn out")
+    assert to_question(
+        "The star backed Labour's plans to ban the contracts and called for a rise."
+    ) == ("Will Labour ban the contracts?")

@@ -59,6 +59,11 @@ _ANNOUNCED = re.compile(
     r"\s(?:announced|unveiled|outlined|revealed|confirmed|has|have|had|also)"
     r"(?: its| their| his| her)?\s*$"
 )
+_POSSESSOR = re.compile(r"(?:^|\s)((?:the\s+)?[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3})['’]s\s*$")
+_MODAL_END = re.compile(r"\s(?:can|could|may|might|should|would|will)\s*$")
+_PAST_AFTER_AND = re.compile(
+    r",?\s+and\s+(?:then\s+)?[a-z]{3,}ed\s+(?:for|that|the|a|an|on|to|his|her|their|its)\s.*$"
+)
 _PERFECT = re.compile(r"\s(?:has|have|had)(?:\s(?:also|now|already|repeatedly|previously))?\s*$")
 _REST_SECOND = re.compile(
     r",?\s+(?:and|but)\s+(?:(?:I|we|you|he|she|they|it)\s+|that\s+[^,]{1,60}?)?"
@@ -87,11 +92,13 @@ _GOING_PLACE = re.compile(r"^(?:[A-Z]|(?:court|war|jail|prison|hospital|school|w
 _PREDICTS_NP = re.compile(
     r"(?P<before>\S+)\s+(?:predicts|predicted|forecasts|foresees|anticipates|expects|"
     r"warns of|warned of)\s+(?P<np>(?!(?:that|to|it|them|him|her|us|me|you|this|what|how|when|"
-    r"whether|if|by)\b)[^,;:]{3,120})$",
+    r"whether|if|by)\b)[^,;:]{3,120})(?:[,;:]\s.*)?$",
     re.I,
 )
 # Where a relative clause ends and the main clause resumes: "X, who will lead ..., was exposed".
-_RELATIVE_CLAUSE_END = re.compile(r",\s+|\s[-–—]\s|\s(?=(?:is|are|was|were)\s)")
+_RELATIVE_CLAUSE_END = re.compile(
+    r",\s+|\s[-–—]\s|\s(?=(?:is|are|was|were|has been|have been|had been)\s)"
+)
 _NAME_TO = re.compile(r"(?P<np>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,4})\s+to\s+(?P<rest>[a-z].*)$")
 _LEADING_ADVERBIAL = re.compile(r"^[A-Z][\w’']*(?:\s+[\w’']+){0,3},\s+")
 _MODAL = re.compile(r"\b(?:will|would|could|should|can|may|might|must|shall)\b", re.I)
@@ -134,6 +141,8 @@ def _ask(subject: str, rest: str) -> str:
     rest = re.sub(r"^never\s+", "ever ", rest)
     rest = _trim(_REST_SECOND.sub("", _LEADING_ADVERB.sub("", _STANCE.sub("", rest))))
     rest = re.sub(r"^no longer\s+(?:even\s+)?", "still ", rest)  # "no longer get": "still get"
+    if not rest.startswith(("be ", "have ", "been ")):
+        rest = _PAST_AFTER_AND.sub("", rest)  # "ban X and called for Y": the past is reported
     rest = re.sub(r"^be no (?!longer\b|doubt\b|one\b|more than\b)", "be any ", rest)
     if not rest or rest.lower() in ("be", "have", "do"):
         return ""  # "what his duties will be" asks nothing
@@ -238,8 +247,13 @@ def _asked(body: str, condition: str | None, ordinary: frozenset[str], speaker: 
     for start, end in _spans(body):
         prefix = body[:start]
         verb = body[start:end]
-        if verb.lower().startswith("plans"):
+        owner = _POSSESSOR.search(prefix) if verb.lower().startswith("plan") else None
+        if owner:
+            prefix = owner.group(1) + " "  # "unhappy with Japan's plans to build": Japan will build
+        elif verb.lower().startswith("plans"):
             prefix = _ANNOUNCED.sub(" ", prefix)  # "Ruiz announced plans to cut": Ruiz will cut
+        elif verb.lower().startswith("expect"):
+            prefix = _MODAL_END.sub(" ", prefix)  # "An artist can expect to earn": the artist will
         elif verb.lower().endswith("ed to "):
             prefix = _PERFECT.sub(" ", prefix)  # "Dundee have vowed to": Dundee will
         if "going to" in verb.lower() and _GOING_PLACE.match(body[end:]):

@@ -55,6 +55,12 @@ _FRAME = re.compile(
     r"warning|betting|confident|optimistic|hopeful|adamant|convinced)(?:\s+that)?\s+",
     re.I,
 )
+_ADVERB_ASIDE = re.compile(
+    r",\s+(?:however|though|meanwhile|too|also|moreover|therefore|instead|nonetheless|in turn|"
+    r"for example|for instance|in fact|of course),\s+",
+    re.I,
+)
+_MOST_IF_NOT_ALL = re.compile(r"\bmost,? if not all,?", re.I)
 _PREPOSITIONS = words("of to for with about from by in on at into over under after before")
 _DANGLING = words(
     "of to for with about from by in on at no the a an his her their its any new and or but nor "
@@ -64,6 +70,7 @@ _DANGLING = words(
 _MODAL_OR_QUOTE = re.compile(
     r"\b(?:will|would|could|should|can|may|might|must|shall)\b|[“”\"‘]|\s'|(?<!s)'\s|^'"
 )
+_QUOTED_TERM = re.compile(r"[\"“]([^\"“”]{1,40})[\"”]")
 _ENDS_RELATIVE = re.compile(r"\b(?:who|which|that)$", re.I)
 _PARENTHETICAL = re.compile(r",\s+(?:who|which|whose|where)\b[^,]*(?:,[^,]*)*$", re.I)
 SUBJECT_PRONOUNS = words("I we you he she it they We You He She It They")
@@ -188,6 +195,9 @@ def subject_of(prefix: str) -> tuple[str, bool] | None:
                 return found
             return None
         prefix = cut
+    prefix = _QUOTED_TERM.sub(r"\1", prefix)  # 'A "peacekeeping gap" is likely to'
+    prefix = _ADVERB_ASIDE.sub(" ", prefix)  # "Growth, however, picked up and is expected to"
+    prefix = _MOST_IF_NOT_ALL.sub("most", prefix)
     frames = list(_FRAME.finditer(prefix))
     if frames and prefix[frames[-1].end() :].strip():
         prefix = " " + prefix[frames[-1].end() :]  # "it is hoped the theatre will": the theatre
@@ -275,6 +285,8 @@ _NOT_A_REFERENT = words(
     "no any some what whatever every none anyone anything something nothing those these this that "
     "one ones others"
 )
+_COPULAS = words("is are was were be been as")
+_DEMONSTRATIVES = words("those these this that one ones others")
 _DETERMINERS = words("the a an this that these those its their his her our my your another")
 _RELATIVE_END = re.compile(r"(?:,\s*)?\b(?:which|that|who)\s*$")  # "That" opens a sentence
 
@@ -292,6 +304,7 @@ def relative_head(prefix: str) -> str | None:
         return None  # ", that will": "that" after a comma starts no relative clause
     tokens = prefix[: end.start()].rstrip(" ,").split()
     head: list[str] = []
+    stop = ""
     for at in range(len(tokens) - 1, -1, -1):
         token = tokens[at]
         low = token.lower()
@@ -303,6 +316,7 @@ def relative_head(prefix: str) -> str | None:
             or FINITE_VERB.fullmatch(token)
             or (_participle(token) and not (at > 0 and tokens[at - 1].lower() in _DETERMINERS))
         ):
+            stop = low
             break
         head.insert(0, token)
         if low in _DETERMINERS:
@@ -310,10 +324,16 @@ def relative_head(prefix: str) -> str | None:
     if not head or len(head) > 8:
         return None
     first = head[0]
-    if first.lower() in _NOT_A_REFERENT or first in SUBJECT_PRONOUNS:
+    if first.lower() in _NOT_A_REFERENT - _DEMONSTRATIVES or first in SUBJECT_PRONOUNS:
         return None
-    if not (first[:1].isupper() or first.lower() in LOWER_FIRST or first[:1].isdigit()):
-        return None
+    if first.lower() in _DEMONSTRATIVES and len(head) == 1:
+        return None  # "those who will": no noun to ask about
+    if stop == "to" and not head[0][:1].isupper():
+        return None  # "is to cover eventual interpretations that": a verb phrase, not a noun
+    # "These are anchor projects that", "described as volatile devices that": a bare plural.
+    plural = stop in _COPULAS and len(head) > 1 and head[-1].islower() and head[-1].endswith("s")
+    if not (first[:1].isupper() or first.lower() in LOWER_FIRST or first[:1].isdigit() or plural):
+        return None  # "anchor projects that will" is a noun phrase; "work that will" is unclear
     found = _checked(" ".join(head), False)
     return found[0] if found else None
 
