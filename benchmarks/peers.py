@@ -2,7 +2,8 @@
 
 trafilatura-lexrank: trafilatura.extract, then sumy's LexRank for a 3-sentence summary.
 newspaper: newspaper4k parse, then its nlp() (keywords and summary).
-Both print one JSON line per page so the work cannot be skipped.
+textblob-label / tfidf-label MODEL: label the sentences on stdin, one JSON line each.
+Each prints one JSON line per page or sentence so the work cannot be skipped.
 """
 
 from __future__ import annotations
@@ -50,6 +51,32 @@ def newspaper_nlp(paths: list[str]) -> None:
                           "summary": article.summary}))  # fmt: skip
 
 
+def textblob_label(_: list[str]) -> None:
+    """TextBlob's subjectivity score per stdin line; SUBJ at 0.5 or more."""
+    from textblob import TextBlob
+
+    for line in sys.stdin:
+        if text := line.strip():
+            subj = TextBlob(text).sentiment.subjectivity
+            print(json.dumps({"text": text, "label": "SUBJ" if subj >= 0.5 else "OBJ"}))
+
+
+def tfidf_label(model: list[str]) -> None:
+    """A pickled TF-IDF + logistic regression pipeline (fitted before timing) per stdin line."""
+    import pickle
+
+    with open(model[0], "rb") as fh:
+        pipe = pickle.load(fh)
+    texts = [t for line in sys.stdin if (t := line.strip())]
+    for text, label in zip(texts, pipe.predict(texts), strict=True):
+        print(json.dumps({"text": text, "label": "SUBJ" if label else "OBJ"}))
+
+
 if __name__ == "__main__":
-    tools = {"trafilatura-lexrank": trafilatura_lexrank, "newspaper": newspaper_nlp}
+    tools = {
+        "trafilatura-lexrank": trafilatura_lexrank,
+        "newspaper": newspaper_nlp,
+        "textblob-label": textblob_label,
+        "tfidf-label": tfidf_label,
+    }
     tools[sys.argv[1]](sys.argv[2:])
