@@ -524,3 +524,20 @@ def test_quoted_terms_bare_plurals_and_reported_past_verbs() -> None:
     assert to_question(
         "The star backed Labour's plans to ban the contracts and called for a rise."
     ) == ("Will Labour ban the contracts?")
+
+
+def test_relative_clause_after_a_place_and_opening_adverbs() -> None:
+    """ "the assault in St Louis, which is likely to" is not about St Louis; "Meanwhile" opens no
+    subject; a relative clause ends at "is," and a trailing hedge leaves no comma."""
+    assert to_question(
+        "Attention went to the assault in St Louis, which is likely to end with convictions."
+    ).startswith("Will this turn out")
+    assert to_question("Meanwhile a US-funded programme will train nine brigades in 2015.") == (
+        "Will a US-funded programme train nine brigades in 2015?"
+    )
+    assert to_question(
+        "Her disdain for the treatment that will likely save her life is, perhaps, telling."
+    ) == ("Will the treatment save her life?")
+    assert to_question("We could stand a few decades of that, in fact.") == (
+        "Will we stand a few decades of that?"
+    )

@@ -97,7 +97,7 @@ _PREDICTS_NP = re.compile(
 )
 # Where a relative clause ends and the main clause resumes: "X, who will lead ..., was exposed".
 _RELATIVE_CLAUSE_END = re.compile(
-    r",\s+|\s[-–—]\s|\s(?=(?:is|are|was|were|has been|have been|had been)\s)"
+    r",\s+|\s[-–—]\s|\s(?=(?:is|are|was|were|has been|have been|had been)\b)"
 )
 _NAME_TO = re.compile(r"(?P<np>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,4})\s+to\s+(?P<rest>[a-z].*)$")
 _LEADING_ADVERBIAL = re.compile(r"^[A-Z][\w’']*(?:\s+[\w’']+){0,3},\s+")
@@ -144,6 +144,7 @@ def _ask(subject: str, rest: str) -> str:
     if not rest.startswith(("be ", "have ", "been ")):
         rest = _PAST_AFTER_AND.sub("", rest)  # "ban X and called for Y": the past is reported
     rest = re.sub(r"^be no (?!longer\b|doubt\b|one\b|more than\b)", "be any ", rest)
+    rest = rest.rstrip(" ,;:")  # "..., in fact" loses its hedge and then its comma
     if not rest or rest.lower() in ("be", "have", "do"):
         return ""  # "what his duties will be" asks nothing
     return f"Will {subject} {rest}?"

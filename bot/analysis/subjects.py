@@ -60,6 +60,11 @@ _ADVERB_ASIDE = re.compile(
     r"for example|for instance|in fact|of course),\s+",
     re.I,
 )
+_OPENING_ADVERB = re.compile(
+    r"^(?:meanwhile|additionally|furthermore|nevertheless|nonetheless|instead|ultimately|"
+    r"eventually|finally|overall|today|now|soon)\s+(?=\S+\s)",
+    re.I,
+)
 _MOST_IF_NOT_ALL = re.compile(r"\bmost,? if not all,?", re.I)
 _PREPOSITIONS = words("of to for with about from by in on at into over under after before")
 _DANGLING = words(
@@ -236,6 +241,7 @@ def subject_of(prefix: str) -> tuple[str, bool] | None:
     if stripped and stripped != piece:
         piece = stripped
     piece = _COGNITION_ING.sub("", piece).strip(QUOTES + " ")
+    piece = _OPENING_ADVERB.sub("", piece)  # "Meanwhile a US-funded programme will"
     return _checked(piece, at_start)
 
 
@@ -308,8 +314,8 @@ def relative_head(prefix: str) -> str | None:
     for at in range(len(tokens) - 1, -1, -1):
         token = tokens[at]
         low = token.lower()
-        if low == "by":
-            return None  # "items made by Gillows which are set to": the items, not Gillows
+        if low in ("by", "in", "at", "near"):
+            return None  # "items made by Gillows which", "the assault in St Louis, which"
         if (
             low in _NP_BOUNDARY
             or token[-1:] in ",;:()—–-"
