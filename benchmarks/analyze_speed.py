@@ -3,8 +3,10 @@
 Runs, in the same session and on the same 181 pages of the shared article-extraction
 benchmark: Unspin; trafilatura + sumy LexRank (3 sentences); newspaper4k parse + nlp. Each
 tool is one process over all pages (start-up paid once), repeated --rounds times; the median
-wall time and the peak RSS (from wait4) are reported, with ratios unspin / peer. Also the
-median in-process time per article of the analysis alone (extraction excluded).
+wall time, the CPU time (user + system, all cores) and the peak RSS (from wait4) are reported,
+with ratios unspin / peer. Unspin analyses a batch's pages on one thread per core
+(analysis.batch_threads); the peers use one core, so the CPU-time ratio is printed too. Also
+the median in-process time per article of the analysis alone (extraction excluded).
 
 Usage: python benchmarks/analyze_speed.py [--rounds 3] [--limit N]
 """
@@ -38,14 +40,14 @@ def prepare_pages(target: Path, limit: int | None) -> list[str]:
     return out
 
 
-def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
-    """Run one process; return (wall seconds, peak RSS in MB, exit status)."""
+def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float, int, float]:
+    """Run one process; return (wall seconds, peak RSS in MB, exit status, CPU seconds)."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss / 1024, proc.returncode
+    return wall, usage.ru_maxrss / 1024, proc.returncode, usage.ru_utime + usage.ru_stime
 
 
 def analysis_only_ms(pages: list[str]) -> float:
@@ -93,25 +95,27 @@ def main() -> int:
             "trafilatura+lexrank": [py, str(HERE / "peers.py"), "trafilatura-lexrank", *pages],
             "newspaper4k": [py, str(HERE / "peers.py"), "newspaper", *pages],
         }
-        results: dict[str, list[tuple[float, float, int]]] = {name: [] for name in tools}
+        results: dict[str, list[tuple[float, float, int, float]]] = {name: [] for name in tools}
         for _ in range(args.rounds):
             for name, argv in tools.items():  # interleaved so drift hits every tool alike
                 results[name].append(run_once(argv, env))
         per_article = analysis_only_ms(pages)
 
     print(f"{len(pages)} pages, {args.rounds} rounds, whole process (model load included)")
-    print(f"{'tool':<22}{'median s':>10}{'peak MB':>10}{'exit':>6}")
+    print(f"{'tool':<22}{'median s':>10}{'CPU s':>10}{'peak MB':>10}{'exit':>6}")
     summary = {}
     for name, runs in results.items():
         wall = statistics.median(r[0] for r in runs)
+        cpu = statistics.median(r[3] for r in runs)
         peak = max(r[1] for r in runs)
-        summary[name] = (wall, peak)
-        print(f"{name:<22}{wall:>10.2f}{peak:>10.1f}{max(r[2] for r in runs):>6}")
-    own_wall, own_peak = summary["unspin"]
-    for name, (wall, peak) in summary.items():
+        summary[name] = (wall, peak, cpu)
+        print(f"{name:<22}{wall:>10.2f}{cpu:>10.2f}{peak:>10.1f}{max(r[2] for r in runs):>6}")
+    own_wall, own_peak, own_cpu = summary["unspin"]
+    for name, (wall, peak, cpu) in summary.items():
         if name != "unspin":
             print(
                 f"ratio unspin / {name}: time {own_wall / wall:.2f}, memory {own_peak / peak:.2f}"
+                f", CPU time {own_cpu / cpu:.2f}"
             )
     print(f"analysis alone (no extraction), median per article: {per_article:.1f} ms")
     return 0
