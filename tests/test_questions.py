@@ -541,3 +541,17 @@ def test_relative_clause_after_a_place_and_opening_adverbs() -> None:
     assert to_question("We could stand a few decades of that, in fact.") == (
         "Will we stand a few decades of that?"
     )
+
+
+def test_run_on_labels_trailing_sources_and_another() -> None:
+    """A section label run into "The ..." is dropped, "..., officials say" is no part of the
+    question, and "another tropical low that could" heads a relative clause."""
+    assert to_question("Canadian news The Green Party of Canada will elect a leader today.") == (
+        "Will the Green Party of Canada elect a leader today?"
+    )
+    assert to_question("Nine men will face charges of kidnapping, officials in Chad say.") == (
+        "Will nine men face charges of kidnapping?"
+    )
+    assert to_question("Forecasters are watching another tropical low that could hit WA.") == (
+        "Will another tropical low hit WA?"
+    )

@@ -110,6 +110,10 @@ _ASIDE = re.compile(
     re.I,
 )
 _CLAUSE_END = re.compile(r"[,;:]\s|\s[-–—]\s|\s\(")
+_SAID_SO = re.compile(
+    r",\s+(?:[\w’'.-]+\s+){0,5}(?:say|says|said|added|adds|noted|notes|warned|warns|believe|"
+    r"believes|reported|reports|told\s+\w+)(?:\s+on\s+\w+)?\s*$"
+)
 # A quotation that opens after the forecast and never closes in it.
 _OPENED_QUOTE = re.compile(r"\s[‘“][^’”]*$|'?\s+'[A-Z].*$")
 # A passive after "it will be" names an act ("it will be sold"); otherwise "it" is a dummy.
@@ -127,6 +131,9 @@ def _trim(rest: str) -> str:
         rest = rest[: said.start()]  # 'will coo: "I'm so delighted"': the words are an example
     if sum(rest.count(q) for q in '"“”') % 2:
         rest = re.sub('["“”]', "", rest)  # a quotation cut in half reads as a stray mark
+    said_so = _SAID_SO.search(rest)
+    if said_so and said_so.start() > 0:
+        rest = rest[: said_so.start()]  # "..., the researchers say": the source, not the claim
     if len(rest) <= _COMFORTABLE:
         return rest
     for m in _ASIDE.finditer(rest):

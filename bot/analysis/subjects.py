@@ -65,6 +65,7 @@ _OPENING_ADVERB = re.compile(
     r"eventually|finally|overall|today|now|soon)\s+(?=\S+\s)",
     re.I,
 )
+_RUN_ON_THE = re.compile(r"^.*?(?:\s|(?<=[a-z]))(The\s.+)$")
 _MOST_IF_NOT_ALL = re.compile(r"\bmost,? if not all,?", re.I)
 _PREPOSITIONS = words("of to for with about from by in on at into over under after before")
 _DANGLING = words(
@@ -242,6 +243,9 @@ def subject_of(prefix: str) -> tuple[str, bool] | None:
         piece = stripped
     piece = _COGNITION_ING.sub("", piece).strip(QUOTES + " ")
     piece = _OPENING_ADVERB.sub("", piece)  # "Meanwhile a US-funded programme will"
+    run_on = _RUN_ON_THE.match(piece)
+    if run_on:
+        piece = run_on.group(1)  # "Canadian news The Green Party will": a section label first
     return _checked(piece, at_start)
 
 
@@ -338,7 +342,8 @@ def relative_head(prefix: str) -> str | None:
         return None  # "is to cover eventual interpretations that": a verb phrase, not a noun
     # "These are anchor projects that", "described as volatile devices that": a bare plural.
     plural = stop in _COPULAS and len(head) > 1 and head[-1].islower() and head[-1].endswith("s")
-    if not (first[:1].isupper() or first.lower() in LOWER_FIRST or first[:1].isdigit() or plural):
+    known = first.lower() in LOWER_FIRST | _DETERMINERS
+    if not (first[:1].isupper() or known or first[:1].isdigit() or plural):
         return None  # "anchor projects that will" is a noun phrase; "work that will" is unclear
     found = _checked(" ".join(head), False)
     return found[0] if found else None
