@@ -555,3 +555,13 @@ def test_run_on_labels_trailing_sources_and_another() -> None:
     assert to_question("Forecasters are watching another tropical low that could hit WA.") == (
         "Will another tropical low hit WA?"
     )
+
+
+def test_sentences_glued_without_a_space_end_the_question() -> None:
+    """ "reopen in 2018.The theatre ..." stops at the glued full stop; "Ph.D." does not."""
+    assert to_question("The theatre will reopen in 2018.The studios form part of a project.") == (
+        "Will the theatre reopen in 2018?"
+    )
+    assert to_question("The trail will be opened by W. Donald Hudson, Ph.D., next week.") == (
+        "Will the trail be opened by W. Donald Hudson, Ph.D., next week?"
+    )

@@ -110,6 +110,7 @@ _ASIDE = re.compile(
     re.I,
 )
 _CLAUSE_END = re.compile(r"[,;:]\s|\s[-–—]\s|\s\(")
+_GLUED_SENTENCE = re.compile(r"(?<=[a-z0-9%)])[.!?][\"”’']?(?=[A-Z][a-z])")
 _SAID_SO = re.compile(
     r",\s+(?:[\w’'.-]+\s+){0,5}(?:say|says|said|added|adds|noted|notes|warned|warns|believe|"
     r"believes|reported|reports|told\s+\w+)(?:\s+on\s+\w+)?\s*$"
@@ -131,6 +132,9 @@ def _trim(rest: str) -> str:
         rest = rest[: said.start()]  # 'will coo: "I'm so delighted"': the words are an example
     if sum(rest.count(q) for q in '"“”') % 2:
         rest = re.sub('["“”]', "", rest)  # a quotation cut in half reads as a stray mark
+    glued = _GLUED_SENTENCE.search(rest)
+    if glued and len(rest[: glued.start()].split()) >= 2:
+        rest = rest[: glued.start()]  # "reopen in 2018.The theatre ...": the next sentence
     said_so = _SAID_SO.search(rest)
     if said_so and said_so.start() > 0:
         rest = rest[: said_so.start()]  # "..., the researchers say": the source, not the claim
@@ -318,6 +322,7 @@ def to_question(
         question = f"{FALLBACK} “{short}”?"
     if lead:
         question = lead + question[:1].lower() + question[1:]
+    question = re.sub(r"\s{2,}", " ", question)
     if len(question) > MAX_QUESTION:
         question = _fit(question[:-1], MAX_QUESTION - 1) + "?"
     return question
