@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import Iterable
 
+from cssselect import HTMLTranslator, SelectorError
 from lxml.etree import XPathError
 from lxml.html import HtmlElement
 
@@ -37,8 +38,7 @@ _PROMPT = re.compile(
 )
 # Longer blocks that mention subscribing are article text, not a prompt.
 PROMPT_MAX_WORDS = 40
-_COMPOUND = re.compile(r"(?P<tag>[A-Za-z][A-Za-z0-9-]*|\*)?(?P<rest>(?:[.#][\w-]+)*)")
-_PART = re.compile(r"([.#])([\w-]+)")
+_CSS = HTMLTranslator()
 _TEXT = (
     ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
     " or ancestor::template)]"
@@ -51,36 +51,13 @@ def is_prompt(text: str) -> bool:
 
 
 def selector_xpath(selector: str) -> str | None:
-    """XPath for the simple CSS selectors JSON-LD uses (tag, .class, #id, descendant, >, lists).
-
-    None for anything richer (attributes, pseudo-classes): such a section cannot be checked.
-    """
-    paths: list[str] = []
-    for alternative in selector.split(","):
-        steps = alternative.replace(">", " > ").split()
-        path, axis = "", "//"
-        for step in steps:
-            if step == ">":
-                if axis == "/" or not path:
-                    return None
-                axis = "/"
-                continue
-            match = _COMPOUND.fullmatch(step)
-            if match is None:
-                return None
-            tag = (match.group("tag") or "*").lower()
-            tests = [
-                f"@id='{name}'"
-                if kind == "#"
-                else f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
-                for kind, name in _PART.findall(match.group("rest"))
-            ]
-            path += axis + tag + "".join(f"[{test}]" for test in tests)
-            axis = "//"
-        if not path or axis == "/":
-            return None
-        paths.append(path)
-    return " | ".join(paths) if paths else None
+    """XPath for a CSS selector (cssselect, the translator lxml itself uses); None if malformed."""
+    if not selector.strip():
+        return None
+    try:
+        return _CSS.css_to_xpath(selector)
+    except SelectorError:
+        return None
 
 
 def section_paragraphs(tree: HtmlElement, selectors: Iterable[str]) -> list[str] | None:
