@@ -565,3 +565,13 @@ def test_sentences_glued_without_a_space_end_the_question() -> None:
     assert to_question("The trail will be opened by W. Donald Hudson, Ph.D., next week.") == (
         "Will the trail be opened by W. Donald Hudson, Ph.D., next week?"
     )
+
+
+def test_if_then_without_a_comma_and_gonna() -> None:
+    """ "If X then Y will Z" keeps X as the condition; "you're gonna kill" asks "Will you kill"."""
+    assert to_question("If the runoff is not held soon then the winter will prevent one.") == (
+        "If the runoff is not held soon, will the winter prevent one?"
+    )
+    assert to_question("You're gonna kill the ethanol industry here.") == (
+        "Will you kill the ethanol industry here?"
+    )

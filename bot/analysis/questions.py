@@ -77,7 +77,8 @@ _MORE_SPANS = re.compile(
     r"increasingly|highly|very|\w+ly)\s+)*(?:un)?(?:likely|expected|set|poised|due|scheduled|"
     r"planned|projected|forecast|predicted|bound|slated|tipped|anticipated)\s+to\s+"
     r"|\b(?:is|are|was|were|['’]s|['’]re)\s+(?:(?:also|still|now|already|currently|\w+ly)\s+)?"
-    r"(?:planning|hoping|preparing|aiming|looking|seeking|intending|expecting)\s+to\s+",
+    r"(?:planning|hoping|preparing|aiming|looking|seeking|intending|expecting)\s+to\s+"
+    r"|(?:\b(?:is|are|am)|['’](?:s|re|m))\s+(?:just\s+|not\s+)?gonna\s+",
     re.I,
 )
 _ING_SPEECH_WOULD = re.compile(
@@ -100,6 +101,7 @@ _RELATIVE_CLAUSE_END = re.compile(
     r",\s+|\s[-–—]\s|\s(?=(?:is|are|was|were|has been|have been|had been)\b)"
 )
 _NAME_TO = re.compile(r"(?P<np>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,4})\s+to\s+(?P<rest>[a-z].*)$")
+_IF_THEN = re.compile(r"^((?:if|unless)\s[^,;:]{3,150}?)\s+then\s+(\S.*)$", re.I)
 _LEADING_ADVERBIAL = re.compile(r"^[A-Z][\w’']*(?:\s+[\w’']+){0,3},\s+")
 _MODAL = re.compile(r"\b(?:will|would|could|should|can|may|might|must|shall)\b", re.I)
 # Asides that make a question long without changing what it asks.
@@ -302,6 +304,9 @@ def to_question(
     is then not a name); `speaker` replaces a quoted "I" so the question says who made the claim.
     """
     body = claim.strip().rstrip(".!?").strip(QUOTES + " ")
+    if_then = None if condition else _IF_THEN.match(body)
+    if if_then and _asked(if_then.group(2), if_then.group(1), ordinary, speaker):
+        condition, body = if_then.group(1), if_then.group(2)  # "If X then Y will": no comma
     lead = ""
     if condition:
         cond = condition[:1].lower() + condition[1:] if not condition[:2].isupper() else condition
