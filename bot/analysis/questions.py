@@ -16,14 +16,13 @@ from bot.analysis.claims import (
     strip_cues,
 )
 from bot.analysis.horizon import resolve_by
+from bot.analysis.referents import antecedent, relative_head
 from bot.analysis.subjects import (
     FINITE_VERB,
     LOWER_FIRST,
     MAX_SUBJECT_WORDS,
     SUBJECT_PRONOUNS,
-    antecedent,
     ordinary_words,
-    relative_head,
     subject_case,
     subject_of,
 )

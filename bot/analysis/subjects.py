@@ -12,7 +12,7 @@ log = logging.getLogger(__name__)
 
 MAX_SUBJECT_WORDS = 12
 # Where a clause starts: the subject of the forecast is the last piece before the future verb.
-_CLAUSE_BREAK = re.compile(
+CLAUSE_BREAK = re.compile(
     r"([,;:—–]\s+|\s-\s|\b(?:that|and|but|because|as|while|if|when|which|who|so|whether|where|"
     r"although|though|since|until|unless|what|how|why|whose)\s+)",
     re.I,
@@ -73,7 +73,7 @@ _DANGLING = words(
     "never not ever also still"
 )
 # Case-sensitive: "on May 7" is a date. A possessive "pilots' " is no quotation mark.
-_MODAL_OR_QUOTE = re.compile(
+MODAL_OR_QUOTE = re.compile(
     r"\b(?:will|would|could|should|can|may|might|must|shall)\b|[“”\"‘]|\s'|(?<!s)'\s|^'"
 )
 _QUOTED_TERM = re.compile(r"[\"“]([^\"“”]{1,40})[\"”]")
@@ -92,6 +92,8 @@ FINITE_VERB = re.compile(
 )  # case-sensitive: "the United States" is a name, not "states"
 # The first verb of a clause whose subject a later "and will" shares: "England are ... and will".
 _FIRST_VERB = re.compile(r"\b(?:is|are|am|was|were|has|have|had|[a-z]{3,}ed)\b")
+# Words that open a noun phrase ("the", "another"): where a phrase read backwards starts.
+DETERMINERS = words("the a an this that these those its their his her our my your another")
 LOWER_FIRST = words(
     "the a an it they we he she this that there these those our their its his her some many most "
     "all both each any no several such every either neither nearly almost about around only just "
@@ -121,7 +123,7 @@ def _joined(parts: list[str]) -> tuple[str, bool] | None:
             # "Egypt suggest the Freedom and Justice Party will": the name after the verb.
             head = head[verbs[-1].end() :].strip()
             first = head.split(" ", 1)[0]
-            if not (first.lower() in _DETERMINERS or first[:1].isupper()) or len(head.split()) > 4:
+            if not (first.lower() in DETERMINERS or first[:1].isupper()) or len(head.split()) > 4:
                 return None
             verbs = []
         if (
@@ -156,7 +158,7 @@ def _shared(parts: list[str]) -> tuple[str, bool] | None:
     if (
         not subject
         or len(subject.split()) > 6
-        or _MODAL_OR_QUOTE.search(subject)
+        or MODAL_OR_QUOTE.search(subject)
         or not (first[:1].isupper() or first.lower() in LOWER_FIRST)
         or FINITE_VERB.search(subject)
     ):
@@ -175,7 +177,7 @@ def _noun_verbs(piece: str) -> list[re.Match[str]]:
         last not in _AUXILIARY | {"says", "said"}
         and before
         and before[-1] not in SUBJECT_PRONOUNS
-        and (last.endswith("s") or before[-1].lower() in _DETERMINERS)
+        and (last.endswith("s") or before[-1].lower() in DETERMINERS)
     ):
         verbs.pop()  # nothing between it and "will": "the suspect may", "some states will"
     return verbs
@@ -212,7 +214,7 @@ def subject_of(prefix: str) -> tuple[str, bool] | None:
         return there.group(1), True  # "There are millions more who will": the millions
     prefix = _DASH_ASIDE.sub("", prefix)  # "a conflict - 3,500 dead last year - is going to"
     # Keep a space at the end so a prefix ending in "and" or "that" ends in an empty clause.
-    parts = _CLAUSE_BREAK.split(prefix.lstrip().rstrip(", ") + " ")
+    parts = CLAUSE_BREAK.split(prefix.lstrip().rstrip(", ") + " ")
     piece = parts[-1].strip()
     at_start = len(parts) == 1 and prefix[:1] != " "
     if len(parts) >= 2 and parts[-2].strip().lower() in _EMBEDDED_QUESTION:
@@ -246,17 +248,17 @@ def subject_of(prefix: str) -> tuple[str, bool] | None:
     run_on = _RUN_ON_THE.match(piece)
     if run_on:
         piece = run_on.group(1)  # "Canadian news The Green Party will": a section label first
-    return _checked(piece, at_start)
+    return checked_subject(piece, at_start)
 
 
-def _checked(piece: str, at_start: bool) -> tuple[str, bool] | None:
+def checked_subject(piece: str, at_start: bool) -> tuple[str, bool] | None:
     """The piece as a subject, or None when it is a clause, a verb phrase or a quotation."""
     size = len(piece.split())
-    if _MODAL_OR_QUOTE.search(piece):
+    if MODAL_OR_QUOTE.search(piece):
         return None  # another clause or a quotation, not a subject
     last = piece.split()[-1] if piece.split() else ""
     nominal = size == 2 and piece.split()[0].lower() == "the"  # "the accused", "the injured"
-    if size > 1 and _participle(last) and not last.endswith("ing") and not nominal:
+    if size > 1 and participle(last) and not last.endswith("ing") and not nominal:
         return None  # "Biden announced plans to": "plans" is a noun after a verb ("speed" is not)
     if last.lower() in _DANGLING:
         return None  # "spoke of plans to": the verb is a noun here, there is no subject
@@ -284,146 +286,7 @@ def subject_case(subject: str, opens: bool, ordinary: frozenset[str]) -> str:
     return f"{first} {rest}".strip()
 
 
-# Words that end a noun phrase read backwards from a relative pronoun: verbs and prepositions.
-_NP_BOUNDARY = words(
-    "in on at for with to from by about into onto over under after before during against between "
-    "through without within among toward towards upon as like than via per across behind beyond "
-    "is are was were be been being has have had said says told and or but it's that's there's "
-    "what's here's"
-)
-_NOT_A_REFERENT = words(
-    "no any some what whatever every none anyone anything something nothing those these this that "
-    "one ones others"
-)
-_COPULAS = words("is are was were be been as")
-_DEMONSTRATIVES = words("those these this that one ones others")
-_DETERMINERS = words("the a an this that these those its their his her our my your another")
-_RELATIVE_END = re.compile(r"(?:,\s*)?\b(?:which|that|who)\s*$")  # "That" opens a sentence
-
-
-def _participle(token: str) -> bool:
+def participle(token: str) -> bool:
     """A lower-case verb form ending a noun phrase: "debating", "made" (not "speed")."""
     low = token.lower()
     return token.islower() and low.endswith(("ing", "ed")) and not low.endswith("eed")
-
-
-def relative_head(prefix: str) -> str | None:
-    """The noun a relative clause hangs on: "Typhoon Lupit, which is expected to" -> the typhoon."""
-    end = _RELATIVE_END.search(prefix)
-    if not end or (end.group(0).startswith(",") and end.group(0).rstrip().endswith("that")):
-        return None  # ", that will": "that" after a comma starts no relative clause
-    tokens = prefix[: end.start()].rstrip(" ,").split()
-    head: list[str] = []
-    stop = ""
-    for at in range(len(tokens) - 1, -1, -1):
-        token = tokens[at]
-        low = token.lower()
-        if low in ("by", "in", "at", "near"):
-            return None  # "items made by Gillows which", "the assault in St Louis, which"
-        if (
-            low in _NP_BOUNDARY
-            or token[-1:] in ",;:()—–-"
-            or FINITE_VERB.fullmatch(token)
-            or (_participle(token) and not (at > 0 and tokens[at - 1].lower() in _DETERMINERS))
-        ):
-            stop = low
-            break
-        head.insert(0, token)
-        if low in _DETERMINERS:
-            break  # "this study a new technique that": the noun phrase starts at "a"
-    if not head or len(head) > 8:
-        return None
-    first = head[0]
-    if first.lower() in _NOT_A_REFERENT - _DEMONSTRATIVES or first in SUBJECT_PRONOUNS:
-        return None
-    if first.lower() in _DEMONSTRATIVES and len(head) == 1:
-        return None  # "those who will": no noun to ask about
-    if stop == "to" and not head[0][:1].isupper():
-        return None  # "is to cover eventual interpretations that": a verb phrase, not a noun
-    # "These are anchor projects that", "described as volatile devices that": a bare plural.
-    plural = stop in _COPULAS and len(head) > 1 and head[-1].islower() and head[-1].endswith("s")
-    known = first.lower() in LOWER_FIRST | _DETERMINERS
-    if not (first[:1].isupper() or known or first[:1].isdigit() or plural):
-        return None  # "anchor projects that will" is a noun phrase; "work that will" is unclear
-    found = _checked(" ".join(head), False)
-    return found[0] if found else None
-
-
-# "X said (that) he will": the noun phrase before a speech verb, which the pronoun points back to.
-_SPEECH_BEFORE = re.compile(
-    r"\s+(?:(?:has|have|had)(?:n['’]t|\s+not)?\s+)?(?:\w+ly\s+)?(?:said|says|denied|denies|"
-    r"announced|announces|decided|"
-    r"confirmed|confirms|insisted|insists|warned|warns|promised|promises|pledged|vowed|claimed|"
-    r"claims|stated|states|indicated|admitted|acknowledged|revealed|added|believes|believed|"
-    r"expects|expected|hopes|hoped|told\s+[^,;]{1,40}?)\s+(?:(?:that|whether|if)\s+)?$"
-)
-_RUN_ON = re.compile(r"\w\.[A-Z]")  # "the UK.He said": two sentences run together
-_PERSON_WORDS = words(
-    "mr mrs ms miss dr sir dame lady lord professor prof spokesman spokeswoman minister president "
-    "secretary senator governor mayor chairman chairwoman chief manager coach director leader "
-    "captain judge officer boss executive ceo founder father mother son daughter wife husband man "
-    "woman boy girl"
-)
-_ORG_WORDS = words(
-    "company firm government council ministry department agency trust party university bank "
-    "club board commission committee association union group office service court school "
-    "corporation authority organisation organization institute bureau team network airline "
-    "report study survey inc ltd plc"
-)
-
-
-def person_title(tokens: set[str]) -> bool:
-    """True when lower-cased words include a title or role only a person has ("Mr", "mayor")."""
-    return bool(tokens & _PERSON_WORDS)
-
-
-def antecedent(pronoun: str, prefix: str) -> str | None:
-    """The source a "he", "she", "it" or "they" after "X said" points back to, if it agrees.
-
-    An earlier "X said he ..." in the same sentence names the source of a later "he" too.
-    """
-    ends = [len(prefix)] + [
-        m.start() for m in re.finditer(rf"\b{re.escape(pronoun)}\b", prefix, flags=re.I)
-    ]
-    for end in ends:
-        found = _named_before(pronoun, prefix[:end])
-        if found:
-            return found
-    return None
-
-
-def _named_before(pronoun: str, prefix: str) -> str | None:
-    """The noun phrase before "said (that)" at the end of `prefix`, if the pronoun agrees."""
-    speech = _SPEECH_BEFORE.search(prefix)
-    if not speech:
-        return None
-    text = prefix[: speech.start()].strip()
-    if text.endswith(","):
-        text = text.split(", ")[0]  # "Mr Wright, of The Dell, said he": Mr Wright
-    piece = _CLAUSE_BREAK.split(text)[-1].strip()
-    piece = CONNECTIVES.sub("", piece).strip()
-    tokens = piece.split()
-    if (
-        not tokens
-        or len(tokens) > 8
-        or _MODAL_OR_QUOTE.search(piece)
-        or FINITE_VERB.search(piece)
-        or _RUN_ON.search(piece)
-        or not (tokens[0][:1].isupper() or tokens[0].lower() in _DETERMINERS)
-    ):
-        return None
-    low = {t.lower().strip(".,") for t in tokens}
-    head = tokens[-1]
-    named = head[:1].isupper() and not head.isupper()  # "BBC" is no person
-    person = person_title(low) or (named and not low & _ORG_WORDS)
-    org = bool(low & _ORG_WORDS)
-    pron = pronoun.lower()
-    if tokens[0] in SUBJECT_PRONOUNS or tokens[0].lower() in _NOT_A_REFERENT:
-        return None
-    if pron in ("he", "she") and person and not org and not (head.islower() and head.endswith("s")):
-        return piece
-    if pron == "it" and org and not person_title(low) and not head.endswith("s"):
-        return piece
-    if pron == "they" and (org or (head.islower() and head.endswith("s")) or head == "police"):
-        return piece
-    return None
