@@ -27,6 +27,7 @@ from pathlib import Path
 from bot.analysis.sentences import segment
 from bot.extract import article_from_text
 from bot.models import LABELS, Article, Label
+from bot.ports import SubjectivityScorer
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -161,6 +162,23 @@ def score(gold: Sequence[Label], pred: Sequence[Label]) -> Scores:
     return Scores(len(gold), per, macro, dict(confusion))
 
 
+def article_bootstrap(
+    articles: Sequence[tuple[list[Label], list[Label]]], n: int = 2000, seed: int = SEED
+) -> tuple[float, float]:
+    """Percentile 95% interval of pooled macro-F1 when whole articles are resampled."""
+    rng = random.Random(seed)
+    values = []
+    for _ in range(n):
+        g: list[Label] = []
+        p: list[Label] = []
+        for k in (rng.randrange(len(articles)) for _ in articles):
+            g.extend(articles[k][0])
+            p.extend(articles[k][1])
+        values.append(score(g, p).macro_f1)
+    values.sort()
+    return values[int(0.025 * n)], values[min(int(0.975 * n), n - 1)]
+
+
 def _print_scores(title: str, s: Scores) -> None:
     print(f"{title}: macro-F1 {s.macro_f1:.3f} over {s.n} sentences")
     for c in LABELS:
@@ -172,11 +190,8 @@ def _print_scores(title: str, s: Scores) -> None:
         print(f"    {g:<12}" + "".join(f"{s.confusion.get((g, p), 0):>12}" for p in LABELS))
 
 
-def _scorer_alone(texts_: Sequence[str], scorer: object) -> list[Label]:
+def _scorer_alone(texts_: Sequence[str], scorer: SubjectivityScorer) -> list[Label]:
     """The subjectivity model on its own at its threshold: SUBJ -> opinion, OBJ -> reported."""
-    from bot.ports import SubjectivityScorer
-
-    assert isinstance(scorer, SubjectivityScorer)
     scores = scorer.subjectivity(list(texts_))
     return ["opinion" if x >= scorer.threshold else "reported" for x in scores]
 
@@ -197,6 +212,7 @@ def evaluate(folder: Path = LABELLED, *, show_errors: bool = False) -> int:
         k: ([], []) for k in ("unspin", "all reported", "scorer alone")
     }
     by_kind: dict[str, tuple[list[Label], list[Label]]] = {}
+    per_article: dict[str, list[tuple[list[Label], list[Label]]]] = {k: [] for k in pooled}
     files = sorted(folder.glob("*.json"))
     print(f"{len(files)} labelled articles in {folder} (chosen with seed {SEED})")
     for path in files:
@@ -206,8 +222,11 @@ def evaluate(folder: Path = LABELLED, *, show_errors: bool = False) -> int:
             continue
         gold, article = loaded
         analysis = analyzer.analyze(article)
+        if len(analysis.sentences) != len(gold.labels):
+            print(f"  skipped: {gold.name}: the analyzer split it into other sentences")
+            continue
         texts_ = [x.sentence.text for x in analysis.sentences]
-        systems = {
+        systems: dict[str, list[Label]] = {
             "unspin": [x.label for x in analysis.sentences],
             "all reported": ["reported"] * len(texts_),
             "scorer alone": _scorer_alone(texts_, scorer),
@@ -221,7 +240,9 @@ def evaluate(folder: Path = LABELLED, *, show_errors: bool = False) -> int:
             p = [labels[i] for i in keep]
             pooled[name][0].extend(g)
             pooled[name][1].extend(p)
-            line += f"  {name} {score(g, p).macro_f1:.3f}"
+            per_article[name].append((g, p))
+            acc = sum(a == b for a, b in zip(g, p, strict=True)) / max(len(g), 1)
+            line += f"  {name} {score(g, p).macro_f1:.3f}/{acc:.2f}"
         kind = gold.name.split("-")[0]
         by_kind.setdefault(kind, ([], []))
         by_kind[kind][0].extend(g)
@@ -233,9 +254,14 @@ def evaluate(folder: Path = LABELLED, *, show_errors: bool = False) -> int:
                 if item.label != gold.labels[i]:
                     print(f"      [{i}] gold {gold.labels[i]} <- {item.label}: ", end="")
                     print(f"{item.sentence.text[:140]!r}  why: {item.why}")
+    print("  (per article: macro-F1 over the labels in its gold or output / accuracy)")
     print()
     for name, (g, p) in pooled.items():
         _print_scores(f"pooled, {name}", score(g, p))
+        lo, hi = article_bootstrap(per_article[name])
+        print(
+            f"    95% interval of pooled macro-F1, resampling whole articles: [{lo:.3f}, {hi:.3f}]"
+        )
     for kind, (g, p) in sorted(by_kind.items()):
         _print_scores(f"unspin on {kind} articles only", score(g, p))
     return 0
