@@ -40,6 +40,7 @@ _BOUNDARY = re.compile(
 )
 _PREV_WORD = re.compile(r"(\S+)$")
 _QUOTE_CHAR = re.compile("[“”\"‘’']")
+_SENTENCE_END = re.compile(r"[.!?…]+[\s“”\"’']*")
 _NEXT_WORD = re.compile(r"[\"'“‘(\[]?([\w’']+)")
 _CUE_ONLY = re.compile(r"^[A-Z][\w’' ]{0,30}:$")
 _LINE_END = re.compile(r"[.!?…:;\"”’)]$")
@@ -134,6 +135,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     double = single = -1
     n = len(text)
+    lone = sum(text.count(mark) for mark in '“”"') == 1
     for m in _QUOTE_CHAR.finditer(text):
         k = m.start()
         ch = text[k]
@@ -144,8 +146,8 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
         if ch in '“"' and opening:
             double = k if double < 0 else double
         elif ch in '”"':
-            # A close with no open: the quotation began in an earlier sentence or paragraph.
-            spans.append((double if double >= 0 else 0, k + 1))
+            start = double if double >= 0 else _orphan_start(text, k, spans, lone)
+            spans.append((start, k + 1))
             double = -1
         elif single < 0 and ch in "‘'" and (prev.isspace() or prev in '(“"—') and nxt.isalnum():
             single = k
@@ -154,6 +156,21 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
             single = -1
     spans.extend((start, n) for start in (double, single) if start >= 0)
     return spans
+
+
+def _orphan_start(text: str, k: int, spans: list[tuple[int, int]], lone: bool) -> int:
+    """Where a quotation closed at `k` with no opening mark began.
+
+    A paragraph whose only mark is that close ends a quotation begun in an earlier paragraph
+    (the convention for quotes over several paragraphs): all of it is quoted. Otherwise an
+    opening mark was lost (text pasted without line breaks, `."I am` or `family."Mr`): only the
+    sentence that ends at the mark is taken as quoted, never text before an earlier quotation.
+    """
+    if lone:
+        return 0
+    floor = spans[-1][1] if spans else 0
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, floor, max(floor, k - 1))]
+    return max(floor, ends[-1] if ends else floor)
 
 
 def quote_flags(text: str) -> bytearray:
