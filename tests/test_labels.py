@@ -188,3 +188,37 @@ def test_seed_article_meets_the_bars(shared_seeds: Path) -> None:
             assert result.quoted_reported == result.quoted_total
             assert result.required_found == result.required_total, result.questions
             assert result.listed_found >= 5, result.questions
+
+
+def test_we_speaking_for_a_country_does_not_make_news_an_opinion() -> None:
+    """A plural "we"/"us" in a news report (a nation, a team) is weak evidence of the author."""
+    report = [
+        "Britain came 27th in the health ranking, the report said.",
+        "Norway came first for the third year running.",
+        "The index covers 149 countries and 104 measures.",
+        "Its authors said crime data came from national police figures.",
+    ]
+    news = run(
+        *report, "That puts us outside the top 20 for the first time.", scores=[0.2] * 4 + [0.4]
+    )
+    assert news[4].label == "reported"
+    mine = run(
+        *report, "That puts me in a gloomy mood for the first time.", scores=[0.2] * 4 + [0.4]
+    )
+    assert mine[4].label == "opinion"
+
+
+def test_plainly_argued_column_leans_to_the_author() -> None:
+    """When the model finds most of a piece subjective, its borderline forecasts are the
+    author's predictions; the same sentence in a piece the model reads as news stays reported."""
+    claim = "Importers in Europe will benefit from the lower price."
+    column = [
+        "The oil boom is over.",
+        "High prices brought investment, and this boom was no different.",
+        "Angola is vulnerable.",
+        claim,
+    ]
+    argued = run(*column, scores=[0.6, 0.6, 0.6, 0.4])
+    assert argued[3].label == "prediction"
+    news = run(*column, scores=[0.2, 0.2, 0.2, 0.4])
+    assert news[3].label == "reported"

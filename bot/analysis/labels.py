@@ -20,6 +20,9 @@ W_ATTRIBUTED = -3.5
 W_CONTINUED = -2.5
 W_CUE = 4.0
 W_FIRST_PERSON = 1.5
+# "we", "us", "our" often speak for a country, a team or people at large, not the author.
+W_FIRST_PERSON_PLURAL = 0.6
+_PLURAL_FIRST = ("we", "us", "our", "ours", "ourselves", "let")
 W_EVALUATIVE = 1.2
 W_MILD = 0.4
 W_HEDGE = 1.0
@@ -31,6 +34,8 @@ W_AUTHOR_RUN = 1.5
 W_PAST_FACT = -0.8
 W_SCHEDULED = -1.0
 MAX_PRIOR = 0.8
+# Above this share of sentences the model finds subjective, a piece reads as argued.
+GENRE_SUBJECTIVE = 0.45
 
 
 @dataclass(slots=True)
@@ -65,7 +70,9 @@ def _author_score(sig: Signals) -> tuple[float, list[str]]:
     if sig.attribution is not None and sig.attribution.first_person:
         parts.append((W_FIRST_PERSON + 1.0, f"first-person view '{sig.attribution.evidence}'"))
     elif sig.first_person:
-        parts.append((W_FIRST_PERSON, f"first person '{sig.first_person}'"))
+        plural = sig.first_person.lower().startswith(_PLURAL_FIRST)
+        weight = W_FIRST_PERSON_PLURAL if plural else W_FIRST_PERSON
+        parts.append((weight, f"first person '{sig.first_person}'"))
     if sig.evaluative:
         weight = W_EVALUATIVE * min(len(sig.evaluative), 2)
         parts.append((weight, f"evaluative language '{sig.evaluative[0]}'"))
@@ -85,14 +92,22 @@ def _author_score(sig: Signals) -> tuple[float, list[str]]:
     return sum(w for w, _ in parts), [why for _, why in parts]
 
 
-def _article_prior(signals: Sequence[Signals], quoted: Sequence[bool]) -> float:
-    """Shift towards `reported` in straight news and towards the author in opinion pieces."""
-    own = [s for s, q in zip(signals, quoted, strict=True) if not q]
+def _article_prior(
+    signals: Sequence[Signals], quoted: Sequence[bool], scores: Sequence[float], threshold: float
+) -> float:
+    """Shift towards `reported` in straight news and towards the author in opinion pieces.
+
+    The genre shows in the share of the author's own sentences with a marker of their voice,
+    or, for columns argued in a plain register, in the share the model finds subjective.
+    """
+    own = [(s, p) for s, p, q in zip(signals, scores, quoted, strict=True) if not q]
     if not own:
         return 0.0
-    voice = sum(1 for s in own if s.author_voice) / len(own)
-    attributed = sum(1 for s in own if s.attributed) / len(own)
-    prior = (voice - 0.25) * 4 - max(0.0, attributed - 0.3) * 2
+    voice = sum(1 for s, _ in own if s.author_voice) / len(own)
+    subjective = sum(1 for _, p in own if p > threshold) / len(own)
+    attributed = sum(1 for s, _ in own if s.attributed) / len(own)
+    genre = max((voice - 0.25) * 4, (subjective - GENRE_SUBJECTIVE) * 4)
+    prior = genre - max(0.0, attributed - 0.3) * 2
     return max(-MAX_PRIOR, min(MAX_PRIOR, prior))
 
 
@@ -192,7 +207,7 @@ def label_sentences(
     if article.author:
         log.debug("labelling article by %s", article.author)
     signals = [read_signals(s.text) for s in sentences]
-    prior = _article_prior(signals, [s.quoted for s in sentences])
+    prior = _article_prior(signals, [s.quoted for s in sentences], scores, threshold)
     out: list[LabelledSentence] = []
     for sentence, score, sig in zip(sentences, scores, signals, strict=True):
         if sig.attribution is not None and (sig.attribution.pronoun or ctx.known):
