@@ -159,3 +159,26 @@ def test_splitting_is_fast() -> None:
     start = time.perf_counter()
     split_sentences(text)
     assert time.perf_counter() - start < 0.05
+
+
+def test_stray_close_quote_marks_only_its_own_sentence() -> None:
+    """In text pasted without line breaks, a close with its opener lost quotes one sentence."""
+    text = (
+        'The judge heard the case.Mr Wright said: "I am sorry." He wept. '
+        'I will never forgive myself."The court heard the road was busy.'
+    )
+    article = Article(title="", blocks=(Block(text),))
+    flags = {s.text: s.quoted for s in segment(article)}
+    assert flags["The judge heard the case."] is False and flags["He wept."] is False
+    assert flags['I will never forgive myself."'] is True
+    assert flags["The court heard the road was busy."] is False
+
+
+def test_paragraph_with_only_a_close_continues_the_quote() -> None:
+    """A paragraph whose only mark is a closing quote ends a quotation begun earlier."""
+    article = Article(
+        title="",
+        blocks=(Block("“We will fight on. This is not over."), Block("We have the votes.” Fine.")),
+    )
+    quoted = [s.quoted for s in segment(article)]
+    assert quoted == [True, True, True, False]
