@@ -6,6 +6,7 @@ import json
 import time
 from pathlib import Path
 
+from bot.analysis.attribution import find_attribution
 from bot.analysis.labels import label_alone, label_sentences
 from bot.analysis.sentences import segment
 from bot.models import Article, Block, LabelledSentence
@@ -222,3 +223,11 @@ def test_plainly_argued_column_leans_to_the_author() -> None:
     assert argued[3].label == "prediction"
     news = run(*column, scores=[0.2, 0.2, 0.2, 0.4])
     assert news[3].label == "reported"
+
+
+def test_sentence_initial_conjunction_is_not_a_source() -> None:
+    """ "Yet, fears about ..." and "So think about this" credit no one: the author argues."""
+    assert find_attribution("Yet, fears about the vaccine are neither irrational nor odd.") is None
+    assert find_attribution("So think about this: who pays for it?") is None
+    now = find_attribution("Now Smith says the plan failed.")
+    assert now is not None and now.source == "Smith"

@@ -57,7 +57,10 @@ TITLE_WORDS = words(
 NON_NAMES = words(
     "monday tuesday wednesday thursday friday saturday sunday today yesterday however but and "
     "the a an this that these those it in on at meanwhile still also who what why how where when "
-    "which whether if their his her its our my your"
+    "which whether if their his her its our my your "
+    # sentence-initial conjunctions and adverbs: "Yet, fears about ..." names no one
+    "yet so or nor then thus hence instead now indeed still there here even only just perhaps "
+    "maybe again besides moreover furthermore rather otherwise"
 )
 # "Their report warns": a possessive before a generic source points back to a named one.
 POSSESSIVES = words("their his her its")
