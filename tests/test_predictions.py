@@ -179,3 +179,9 @@ def test_sentence_final_period_is_not_part_of_the_source() -> None:
 def test_ill_bet_is_a_guess_about_now() -> None:
     """ "I’ll bet they have pens" guesses about the present; it is not a forecast to poll."""
     assert predict("I’ll bet they have pens in the lobby.") == []
+
+
+def test_trailing_present_tense_say_is_cut_from_the_claim() -> None:
+    """ ", analysts say" credits the claim to its source; it is not part of what is claimed."""
+    assert clean_claim("Prices will fall next year, analysts say.") == "Prices will fall next year."
+    assert clean_claim("They say the dam will hold.") == "They say the dam will hold."

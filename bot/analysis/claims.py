@@ -65,7 +65,7 @@ THERE_BE = re.compile(
 _AIMS = words("aim goal plan idea purpose task job objective intention hope point priority")
 QUOTES = "‘’“”\"'«»"
 _SAY = (
-    r"(?:said|says|added|adds|noted|notes|warned|warns|argued|predicted|explained|stated|wrote|"
+    r"(?:said|says|say|added|adds|noted|notes|warned|warns|argued|predicted|explained|stated|wrote|"
     r"vowed|insisted|claimed|promised|urged|reports|reported|told\s+[^,.;“”\"]{1,60}?)"
 )
 # "..., Councillor Reyes said (on Monday)" and "..., said Reyes": the source, not the claim.
