@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 PollStatus = Literal["open", "closed"]
@@ -34,6 +34,10 @@ class PollSpec:
     prediction_i: int | None = None
     source_url: str | None = None
     hide_results: bool = True
+    resolve_by: date | None = None
+    """The day the forecast comes due, when the article names one; a reminder follows then."""
+    predicted_by: str | None = None
+    """Who made the forecast: "author" or the attributed source."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +96,10 @@ class PollState:
     prediction_i: int | None = None
     source_url: str | None = None
     hide_results: bool = True
+    resolve_by: date | None = None
+    predicted_by: str | None = None
+    reminded_at: datetime | None = None
+    """When the due reminder was claimed (posted, failed or skipped); None until then."""
 
     @property
     def is_open(self) -> bool:

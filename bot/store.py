@@ -7,7 +7,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager, nullcontext
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Any
 
@@ -344,6 +344,19 @@ class SqlStore:
             return await pq.load_states(
                 conn, sa.and_(polls.c.status == "open", polls.c.closes_at <= self.now())
             )
+
+    async def list_unreminded_polls(self, due_by: date) -> list[PollState]:
+        """Polls, open or closed, due on or before `due_by` whose reminder was never claimed."""
+        async with self._read() as conn:
+            return await pq.load_states(
+                conn,
+                sa.and_(polls.c.reminded_at.is_(None), polls.c.resolve_by <= due_by),
+            )
+
+    async def claim_reminder(self, poll_id: int) -> PollState | None:
+        """Take the poll's one due reminder (before posting it); None if it was taken already."""
+        async with self._write() as conn:
+            return await pq.claim_reminder(conn, poll_id, self.now())
 
     # Idempotency and housekeeping ----------------------------------------------------------
 

@@ -59,6 +59,8 @@ async def insert_poll(
             source_url=spec.source_url,
             starter_id=starter_id,
             hide_results=spec.hide_results,
+            resolve_by=spec.resolve_by,
+            predicted_by=spec.predicted_by,
             created_at=now,
             closes_at=rules.closes_at(now, spec.duration),
             status="open",
@@ -111,6 +113,23 @@ async def close_poll(
         .values(status="closed", closed_at=now, closed_by=closed_by)
     )
     return await load_state(conn, poll_id)
+
+
+async def claim_reminder(conn: AsyncConnection, poll_id: int, now: datetime) -> PollState | None:
+    """Mark the poll's due reminder taken and return the poll; None if someone took it first.
+
+    One conditional UPDATE: of two processes racing, the second finds the row changed (SQLite
+    serialises writers, PostgreSQL re-reads the locked row) and gets nothing back.
+    """
+    claimed = (
+        await conn.execute(
+            sa.update(polls)
+            .where(polls.c.id == poll_id, polls.c.reminded_at.is_(None))
+            .values(reminded_at=now)
+            .returning(polls.c.id)
+        )
+    ).first()
+    return await load_state(conn, poll_id) if claimed is not None else None
 
 
 async def load_state(conn: AsyncConnection, poll_id: int) -> PollState:
@@ -166,4 +185,7 @@ def _state(row: sa.Row[Any], options: Sequence[PollOption], counts: dict[int, in
         prediction_i=row.prediction_i,
         source_url=row.source_url,
         hide_results=bool(row.hide_results),
+        resolve_by=row.resolve_by,
+        predicted_by=row.predicted_by,
+        reminded_at=row.reminded_at,
     )

@@ -105,9 +105,15 @@ polls = sa.Table(
     sa.Column("closed_at", UtcDateTime),
     sa.Column("closed_by", REF),
     sa.Column("status", sa.String(8), nullable=False),
+    # The day the polled forecast comes due (when the article names one), who made it, and
+    # when its one due reminder was claimed: set before posting, so it is posted at most once.
+    sa.Column("resolve_by", sa.Date),
+    sa.Column("predicted_by", sa.String(200)),
+    sa.Column("reminded_at", UtcDateTime),
     sa.CheckConstraint("status IN ('open', 'closed')", name="status"),
     sa.Index(None, "status", "closes_at"),
     sa.Index(None, "platform", "message_ref"),
+    sa.Index(None, "reminded_at", "resolve_by"),
 )
 
 poll_options = sa.Table(
