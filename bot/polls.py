@@ -6,7 +6,8 @@ import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
 
 from bot.models import Prediction
 from bot.poll_errors import InvalidOption, NotAllowed, PollClosed, PollError
@@ -24,6 +25,8 @@ log = logging.getLogger(__name__)
 _SPACES = re.compile(r"\s+")
 # Punctuation left dangling before an ellipsis reads badly ("rates, …"); sentence marks stay.
 _DANGLING = " \t,;:-–—(/"
+# Room kept for who made a forecast (the store's column is this wide).
+BY_CHARS = 200
 
 
 def fit_text(text: str, limit: int) -> str:
@@ -70,7 +73,19 @@ def fit_spec(spec: PollSpec, limits: PollLimits) -> PollSpec:
         prediction_i=spec.prediction_i,
         source_url=spec.source_url,
         hide_results=spec.hide_results,
+        resolve_by=spec.resolve_by,
+        predicted_by=spec.predicted_by,
     )
+
+
+def due_date(resolve_by: str | None) -> date | None:
+    """The day a prediction's `resolve_by` names, or None for a phrase ("soon") or nothing."""
+    if not resolve_by:
+        return None
+    try:
+        return date.fromisoformat(resolve_by.strip())
+    except ValueError:
+        return None
 
 
 def spec_for_prediction(
@@ -91,6 +106,8 @@ def spec_for_prediction(
         prediction_i=prediction.i,
         source_url=source_url,
         hide_results=hide_results,
+        resolve_by=due_date(prediction.resolve_by),
+        predicted_by=fit_text(prediction.by, BY_CHARS) or None,
     )
     return fit_spec(spec, limits)
 
@@ -103,6 +120,39 @@ def closes_at(start: datetime, duration: timedelta) -> datetime:
 def is_due(state: PollState, now: datetime) -> bool:
     """True when an open poll has reached its closing time and should be closed now."""
     return state.is_open and now >= state.closes_at
+
+
+ReminderStatus = Literal["none", "waiting", "due", "stale"]
+
+
+def reminder_at(due: date, hour: int = 0) -> datetime:
+    """When the reminder for a forecast due on `due` is posted: that day at `hour` UTC."""
+    return datetime.combine(due, time(hour), tzinfo=UTC)
+
+
+def reminder_cutoff(now: datetime, hour: int = 0) -> date:
+    """The latest due date whose reminder time has been reached at `now`."""
+    return (now.astimezone(UTC) - timedelta(hours=hour)).date()
+
+
+def reminder_status(state: PollState, now: datetime, *, hour: int = 0) -> ReminderStatus:
+    """Whether a poll's due reminder should be posted now.
+
+    "none": no due date, or already reminded; "waiting": the day has not come; "due": post it
+    (open or closed alike); "stale": the forecast was already due when the poll started, so
+    the poll itself asked about a past date and a reminder would only repeat it.
+    """
+    if state.resolve_by is None or state.reminded_at is not None:
+        return "none"
+    at = reminder_at(state.resolve_by, hour)
+    if now < at:
+        return "waiting"
+    return "stale" if at <= state.created_at else "due"
+
+
+def due_reminders(states: Iterable[PollState], now: datetime, *, hour: int = 0) -> list[PollState]:
+    """The polls whose forecast has come due at `now` and that were not reminded yet."""
+    return [s for s in states if reminder_status(s, now, hour=hour) == "due"]
 
 
 def accepts_votes(state: PollState, now: datetime) -> bool:

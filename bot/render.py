@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
+from datetime import date
 
 from bot.models import (
     LABELS,
@@ -287,6 +288,44 @@ def poll_card(state: PollState, caps: Capabilities) -> Reply:
         summary=summary,
     )
     return Reply("poll", (block,), _fit(f"Poll: {state.question} ({summary})", 200))
+
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def long_date(day: date) -> str:
+    """A date as people write it ("3 March 2027"), the same whatever the process locale."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _reminder_tally(state: PollState) -> str:
+    shown = visible_tally(state)
+    n = state.voters
+    voted = "nobody voted" if n == 0 else "1 person voted" if n == 1 else f"{n} people voted"
+    counts = ""
+    if shown is not None and n:
+        counts = ": " + ", ".join(f"{o.text} {shown.counts[o.index]}" for o in state.options)
+    if not state.is_open:
+        return f"Poll #{state.id} closed; {voted}{counts}."
+    hidden = "; results show when it closes" if shown is None and n else ""
+    return f"Poll #{state.id} is still open; so far {voted}{counts}{hidden}."
+
+
+def due_reminder(state: PollState, caps: Capabilities) -> Reply:
+    """The one reminder posted when a polled forecast comes due: date, question, who, tally."""
+    if state.resolve_by is None:
+        raise ValueError("only a poll with a due date gets a due reminder")
+    due = f"This forecast was due on {long_date(state.resolve_by)}: did it come true?"
+    who = f", predicted by {_who(state.predicted_by)}" if state.predicted_by else ""
+    tail = f"”{who}. {_reminder_tally(state)}"
+    # The question gives way first, so the tally survives a small block.
+    room = min(caps.poll_question_chars, caps.block_chars - len(tail) - 1)
+    question = _fit(state.question, max(room, 40))
+    detail = _fit(f"“{question}{tail}", caps.block_chars)
+    return Reply("notice", (TextBlock(due), TextBlock(detail)), _fit(f"{due} {question}", 200))
 
 
 def notice(text: str) -> Reply:
