@@ -6,7 +6,8 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Protocol, runtime_checkable
 
 from bot import polls as rules
 from bot.bounded import BoundedMap
@@ -16,7 +17,7 @@ from bot.models import ActionEvent, Analysis, Capabilities, MessageRef, Reply
 from bot.poll_errors import PollClosed, PollError, PollNotFound
 from bot.poll_models import PollLimits, PollState
 from bot.ports import BotStore, Conversation, Outbox
-from bot.render import notice, poll_card
+from bot.render import due_reminder, notice, poll_card
 from bot.sanitize import sanitize_reply
 from bot.storage.records import ChannelConfig
 from bot.storage_settings import PollSettings
@@ -27,6 +28,19 @@ log = logging.getLogger(__name__)
 
 # Poll message refs remembered in process; older polls use the ref stored with the poll.
 POLLS_KEPT = 10_000
+
+
+@runtime_checkable
+class ReminderStore(Protocol):
+    """What the due-reminder sweep needs from the store (bot.store.SqlStore has it)."""
+
+    async def list_unreminded_polls(self, due_by: date) -> list[PollState]:
+        """Polls due on or before `due_by` whose reminder was never claimed."""
+        ...
+
+    async def claim_reminder(self, poll_id: int) -> PollState | None:
+        """Take a poll's one reminder; None if it was taken already."""
+        ...
 
 
 def limits_for(caps: Capabilities) -> PollLimits:
@@ -289,12 +303,49 @@ class PollFlow:
                 log.exception("could not announce the close of poll %d", closed.id)
         return closed_n
 
+    async def remind_due(self, outboxes: Mapping[str, Outbox]) -> int:
+        """Post one reminder for each poll whose forecast has come due; return how many.
+
+        Each reminder is claimed in the store before it is posted, so restarts and other
+        processes never post it twice; a post that fails is logged, not retried.
+        """
+        store = self.store
+        if not self.settings.remind_due or not isinstance(store, ReminderStore):
+            return 0
+        hour = self.settings.remind_hour_utc
+        now = self.store_now()
+        posted = 0
+        for state in await store.list_unreminded_polls(rules.reminder_cutoff(now, hour)):
+            status = rules.reminder_status(state, now, hour=hour)
+            outbox = outboxes.get(state.platform)
+            if status == "due" and (outbox is None or not outbox.polls_settled):
+                continue  # wait for the adapter: the reminder is the whole point
+            if status not in ("due", "stale"):
+                continue
+            claimed = await store.claim_reminder(state.id)
+            if claimed is None:
+                continue  # another process took it
+            if status == "stale" or outbox is None:
+                log.info("poll %d: its forecast was due before it started; no reminder", state.id)
+                continue
+            ref = self._message(claimed)
+            try:
+                conv = outbox.conversation(claimed.channel_id, ref.thread_id if ref else None)
+                await conv.reply(_clean(due_reminder(claimed, conv.capabilities)), in_thread=True)
+            except Exception:
+                log.exception("could not post the due reminder of poll %d", claimed.id)
+                continue
+            posted += 1
+            log.info("poll %d: due reminder posted", claimed.id)
+        return posted
+
     async def run_timers(self, outboxes: Mapping[str, Outbox], stop: asyncio.Event) -> None:
-        """Close polls as they come due until `stop` is set; stored times survive restarts."""
+        """Close polls and remind of due forecasts until `stop` is set; times survive restarts."""
         self.metrics.polls_open.set(len(await self.store.list_open_polls()))
         while not stop.is_set():
             try:
                 await self.close_due(outboxes)
+                await self.remind_due(outboxes)
                 pending = await self.store.list_open_polls()
             except Exception:
                 log.exception("poll timer round failed")

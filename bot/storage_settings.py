@@ -46,6 +46,10 @@ class PollSettings(BaseModel):
     hide_results_until_close: bool = True
     discord_native: bool = False
     """On Discord, post Discord's own polls instead of cards with vote buttons."""
+    remind_due: bool = True
+    """Post one reminder in the poll's thread when the polled forecast's due date arrives."""
+    remind_hour_utc: int = Field(0, ge=0, le=23)
+    """The hour (UTC) of the due day at which the reminder is posted."""
 
     @field_validator("options")
     @classmethod
