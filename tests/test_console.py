@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 from core_support import article_text, wired_core
+from reminder_support import DUE_DAY, A, dated_core
 
 from adapters.console import ConsoleAdapter
 
@@ -138,3 +139,48 @@ async def test_bad_command_arguments_get_a_sentence(tmp_path: Path) -> None:
     """Malformed commands (/vote without numbers, /poll before any card) are answered politely."""
     out = await _console("/vote x\n/poll 3\n/close\n", tmp_path)
     assert out.count("I did not understand that") == 3
+
+
+class _Screen(io.StringIO):
+    """A terminal that signals once `marker` has been printed."""
+
+    def __init__(self, marker: str) -> None:
+        super().__init__()
+        self.marker = marker
+        self.seen = asyncio.Event()
+
+    def write(self, text: str) -> int:
+        written = super().write(text)
+        if self.marker in self.getvalue():
+            self.seen.set()
+        return written
+
+
+async def test_session_shows_the_due_reminder_once_the_clock_passes_the_date(
+    tmp_path: Path,
+) -> None:
+    """A console poll on a dated forecast: no reminder before the day, one after, in the thread."""
+    reminder = "This forecast was due on 20 January 2026: did it come true?"
+    screen = _Screen(reminder)
+    async with dated_core(tmp_path) as (core, _, clock, _, _):
+        script = f"/as alice\n{A}\n/poll 1\n/vote 1 1\n/as bob\n/vote 1 2\n"
+        adapter = ConsoleAdapter(core, stdin=io.StringIO(script), stdout=screen, channel="c")
+        await adapter.run(asyncio.Event())
+        assert "Poll #1:" in screen.getvalue()
+        assert await core.polls.remind_due({"console": adapter}) == 0
+        clock.now = DUE_DAY
+        stop = asyncio.Event()
+        timers = asyncio.create_task(core.polls.run_timers({"console": adapter}, stop))
+        try:
+            await asyncio.wait_for(screen.seen.wait(), timeout=10)
+        finally:
+            stop.set()
+            await timers
+        later = ConsoleAdapter(core, stdin=io.StringIO("/polls\n"), stdout=screen, channel="c")
+        await later.run(asyncio.Event())
+    out = screen.getvalue()
+    assert out.count(reminder) == 1
+    shown = out.split(reminder, 1)[1]
+    assert "predicted by the author. Poll #1 closed; 2 people voted: Will happen 1," in shown
+    assert out.index("Closed · 2 voted") < out.index(reminder)  # the close's tally came first
+    assert "(no open polls in this channel)" in shown

@@ -3,52 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import os
-import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from core_support import PG_ENV, action, article_text, message
-from sqlalchemy import text
+from core_support import PG_ENV, action, message
+from reminder_support import DUE, DUE_DAY, PAGES, A, DatedAnalyzer, dated_core, new_core
 
 from bot.core import Core
-from bot.models import Analysis, Article, MessageRef, PollBlock, PredictionBlock, Reply
+from bot.models import MessageRef, PollBlock, PredictionBlock, Reply
 from bot.storage_settings import PollSettings
 from bot.store import SqlStore
-from bot.tasks import Supervisor
-from bot.testing import (
-    CueAnalyzer,
-    FixedClock,
-    RecordingConversation,
-    StaticFetcher,
-    extract_plain,
-)
-
-A = "https://news.example/a"
-PAGES = {f"{A}{n}": article_text(n) for n in range(3)}
-DUE = "2026-01-20"
-DUE_DAY = datetime(2026, 1, 20, tzinfo=UTC)
-
-
-class DatedAnalyzer:
-    """The cue analyser, with every prediction given the due date `due` (and forecaster `by`)."""
-
-    def __init__(self, due: str | None, by: str = "author") -> None:
-        self.cues = CueAnalyzer()
-        self.due = due
-        self.by = by
-
-    def analyze(self, article: Article) -> Analysis:
-        analysis = self.cues.analyze(article)
-        dated = tuple(
-            dataclasses.replace(p, resolve_by=self.due, by=self.by) for p in analysis.predictions
-        )
-        return dataclasses.replace(analysis, predictions=dated)
+from bot.testing import RecordingConversation
 
 
 class NoticeConversation(RecordingConversation):
@@ -84,53 +52,6 @@ class Outbox:
     def reminders(self) -> list[Reply]:
         """The reminders posted so far."""
         return [p.reply for p in self.conv.posted if p.reply.kind == "notice"]
-
-
-def _new_core(
-    store: SqlStore, clock: FixedClock, analyzer: DatedAnalyzer, polls: PollSettings
-) -> Core:
-    return Core(
-        store=store,
-        fetcher=_fetcher(),
-        analyzer=analyzer,
-        extract=extract_plain,
-        supervisor=Supervisor(),
-        polls=polls,
-        clock=clock,
-    )
-
-
-def _fetcher() -> StaticFetcher:
-    return StaticFetcher({A: article_text(1), **PAGES})
-
-
-@asynccontextmanager
-async def dated_core(
-    tmp_path: Path,
-    *,
-    due: str | None = DUE,
-    by: str = "author",
-    polls: PollSettings | None = None,
-    backend: str = "sqlite",
-) -> AsyncIterator[tuple[Core, SqlStore, FixedClock, str, str | None]]:
-    """A real Core and store whose article's predictions come due on `due`."""
-    clock = FixedClock()
-    schema = None
-    if backend == "postgres":
-        url = os.environ[PG_ENV]
-        schema = f"unspin_remind_{uuid.uuid4().hex[:12]}"
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'remind.db'}"
-    store = await SqlStore.open(url, clock=clock, schema=schema)
-    core = _new_core(store, clock, DatedAnalyzer(due, by), polls or PollSettings())
-    try:
-        yield core, store, clock, url, schema
-    finally:
-        await core.supervisor.drain(2.0)
-        if schema is not None:
-            async with store.engine.begin() as conn:
-                await conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        await store.close()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -296,7 +217,7 @@ async def test_two_cores_on_one_database_post_it_once(tmp_path: Path, backend: s
             await _start_poll(core, url=page)
         other_store = await SqlStore.open(url, clock=clock, schema=schema)
         try:
-            other = _new_core(other_store, clock, DatedAnalyzer(DUE), PollSettings())
+            other = new_core(other_store, clock, DatedAnalyzer(DUE), PollSettings())
             mine, theirs = Outbox(), Outbox()
             clock.now = DUE_DAY
             counts = await asyncio.gather(
@@ -317,7 +238,7 @@ async def test_a_restarted_core_does_not_remind_again(tmp_path: Path, backend: s
         assert await core.polls.remind_due({"test": Outbox()}) == 1
         reopened = await SqlStore.open(url, clock=clock, schema=schema)
         try:
-            restarted = _new_core(reopened, clock, DatedAnalyzer(DUE), PollSettings())
+            restarted = new_core(reopened, clock, DatedAnalyzer(DUE), PollSettings())
             outbox = Outbox()
             clock.advance(3600)
             assert await restarted.polls.remind_due({"test": outbox}) == 0
