@@ -6,8 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from datetime import date, datetime, timedelta
-from typing import Protocol, runtime_checkable
+from datetime import datetime, timedelta
 
 from bot import polls as rules
 from bot.bounded import BoundedMap
@@ -28,19 +27,6 @@ log = logging.getLogger(__name__)
 
 # Poll message refs remembered in process; older polls use the ref stored with the poll.
 POLLS_KEPT = 10_000
-
-
-@runtime_checkable
-class ReminderStore(Protocol):
-    """What the due-reminder sweep needs from the store (bot.store.SqlStore has it)."""
-
-    async def list_unreminded_polls(self, due_by: date) -> list[PollState]:
-        """Polls due on or before `due_by` whose reminder was never claimed."""
-        ...
-
-    async def claim_reminder(self, poll_id: int) -> PollState | None:
-        """Take a poll's one reminder; None if it was taken already."""
-        ...
 
 
 def limits_for(caps: Capabilities) -> PollLimits:
@@ -310,7 +296,7 @@ class PollFlow:
         processes never post it twice; a post that fails is logged, not retried.
         """
         store = self.store
-        if not self.settings.remind_due or not isinstance(store, ReminderStore):
+        if not self.settings.remind_due:
             return 0
         hour = self.settings.remind_hour_utc
         now = self.store_now()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.models import (
@@ -300,6 +300,14 @@ class BotStore(Protocol):
 
     async def list_due_polls(self) -> list[PollState]:
         """Open polls past their closing time."""
+        ...
+
+    async def list_unreminded_polls(self, due_by: date) -> list[PollState]:
+        """Polls due on or before `due_by` whose reminder was never claimed."""
+        ...
+
+    async def claim_reminder(self, poll_id: int) -> PollState | None:
+        """Take a poll's one due reminder; None if it was taken already."""
         ...
 
     async def ping(self) -> bool:
