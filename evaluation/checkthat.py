@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from bot.analysis.subjectivity import load_default_scorer
+from bot.analysis.subjectivity import load_default_scorer, load_scorer
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "checkthat-en"
 SEED = 7
@@ -146,6 +146,13 @@ def main() -> None:
     """Print the comparison table and the reliability table of the shipped scorer."""
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument(
+        "--model-dir",
+        type=Path,
+        default=None,
+        help="score with the model in this folder (scorer.json, encoder, lexical) instead of "
+        "the shipped one, e.g. a candidate from training/distill_encoder.py",
+    )
     args = ap.parse_args()
     dev_texts, y = read("dev", args.data)
     train = read("train", args.data)
@@ -154,7 +161,9 @@ def main() -> None:
     )
     print(f"{'system':<44} macro-F1  95% CI          time")
 
-    scorer = load_default_scorer()
+    scorer = load_default_scorer() if args.model_dir is None else load_scorer(args.model_dir)
+    if args.model_dir is not None:
+        print(f"model: {args.model_dir}")
     p, secs = timed(lambda: np.array(scorer.subjectivity(dev_texts), dtype=np.float64))
     threshold = scorer.threshold
     pred = (p >= threshold).astype(np.int64)
