@@ -231,3 +231,15 @@ def test_sentence_initial_conjunction_is_not_a_source() -> None:
     assert find_attribution("So think about this: who pays for it?") is None
     now = find_attribution("Now Smith says the plan failed.")
     assert now is not None and now.source == "Smith"
+
+
+def test_narration_rule_needs_an_article() -> None:
+    """Past-tense narration counts as news only inside a news article: alone, the model decides."""
+    text = "The committee approved the plan in March."
+    assert label_alone(text, 0.6, THRESHOLD)[0] == "opinion"
+    report = [
+        "The council met on Monday, the clerk said.",
+        "Officials said the budget was balanced.",
+        text,
+    ]
+    assert run(*report, scores=[0.2, 0.2, 0.6])[2].label == "reported"

@@ -43,6 +43,8 @@ class _Context:
     """What the labeller remembers while it reads the article in order."""
 
     known: list[str]
+    in_article: bool = True
+    """False for a sentence labelled alone: rules about the article's genre then stay silent."""
     speaker: str | None = None
     speaker_paragraph: int = -1
     speaker_left: int = 0
@@ -168,7 +170,7 @@ def _decide(
         if same_paragraph and sig.fragment and ctx.last_label in ("opinion", "prediction"):
             author += W_AUTHOR_RUN
             reasons.append("continues the author's argument")
-        if sig.past_fact and not sig.author_voice and prior < MAX_PRIOR / 2:
+        if ctx.in_article and sig.past_fact and not sig.author_voice and prior < MAX_PRIOR / 2:
             z += W_PAST_FACT  # narration in an argued piece is not evidence of news
         if sig.future and sig.dated and not sig.author_voice:
             z += W_SCHEDULED  # "the vote will be held on Friday" reports a schedule
@@ -220,5 +222,6 @@ def label_sentences(
 def label_alone(text: str, score: float, threshold: float) -> tuple[Label, float]:
     """Label one sentence with no article context; return the label and its confidence."""
     sentence = Sentence(0, text, 0, quoted=inside_quotes(text))
-    labelled = _decide(sentence, read_signals(text), score, threshold, 0.0, _Context(known=[]))
+    alone = _Context(known=[], in_article=False)
+    labelled = _decide(sentence, read_signals(text), score, threshold, 0.0, alone)
     return labelled.label, labelled.confidence
