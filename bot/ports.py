@@ -37,6 +37,11 @@ class SubjectivityScorer(Protocol):
         """Return P(subjective) in [0, 1] for each text, calibrated on CheckThat! dev."""
         ...
 
+    @property
+    def confidence_scale(self) -> tuple[float, float]:
+        """(a, b): a lone sentence's label confidence is sigmoid(a * |margin| + b)."""
+        ...
+
 
 class Conversation(Protocol):
     """One event's way back to the platform, built by the adapter per event (like bolt's `say`).

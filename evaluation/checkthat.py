@@ -174,12 +174,13 @@ def main() -> None:
     # The whole `unspin label` path: the same scores passed through the sentence rules.
     from bot.analysis.labels import label_alone
 
-    labels = [label_alone(t, float(q), threshold)[0] for t, q in zip(dev_texts, p, strict=True)]
-    report(
-        "unspin label (scorer + sentence rules)",
-        y,
-        np.array([lab != "reported" for lab in labels], dtype=np.int64),
-    )
+    scale = scorer.confidence_scale
+    out = [label_alone(t, float(q), threshold, scale) for t, q in zip(dev_texts, p, strict=True)]
+    chosen = np.array([lab != "reported" for lab, _ in out], dtype=np.int64)
+    report("unspin label (scorer + sentence rules)", y, chosen)
+    # Each label's confidence as a P(SUBJ) whose side of 0.5 is the label.
+    conf = np.array([c for _, c in out])
+    as_p = np.where(chosen == 1, np.maximum(conf, np.nextafter(0.5, 1.0)), 1.0 - conf)
 
     tb, secs = timed(lambda: textblob_scores(dev_texts))
     report("TextBlob subjectivity >= 0.5", y, (tb >= 0.5).astype(np.int64), secs)
@@ -191,6 +192,12 @@ def main() -> None:
     print("(Platt calibration and threshold were fitted on dev: these are in-sample.)\n")
     print_table("bins of width 0.1:", reliability(y, p, threshold))
     print_table("5 bins of equal size:", reliability_equal_count(y, p, threshold))
+    print(
+        f"\nReliability of the confidence `unspin label` prints (rules included; "
+        f"sigmoid({scale[0]:.3f} * |margin| + {scale[1]:.3f}), fitted on dev by "
+        "training/calibrate_labels.py)\n"
+    )
+    print_table("bins of width 0.1:", reliability(y, as_p, 0.5))
 
 
 if __name__ == "__main__":

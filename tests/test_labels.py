@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 import time
 from pathlib import Path
 
 from bot.analysis.attribution import find_attribution
-from bot.analysis.labels import label_alone, label_sentences
+from bot.analysis.labels import confidence, label_alone, label_margin, label_sentences
 from bot.analysis.sentences import segment
 from bot.models import Article, Block, LabelledSentence
 
@@ -243,3 +244,13 @@ def test_narration_rule_needs_an_article() -> None:
         text,
     ]
     assert run(*report, scores=[0.2, 0.2, 0.6])[2].label == "reported"
+
+
+def test_lone_label_confidence_follows_the_fitted_scale() -> None:
+    """`unspin label` confidence is sigmoid(a * |margin| + b) with the scorer's fitted scale."""
+    label, margin = label_margin("The minister resigned on Tuesday.", 0.2, THRESHOLD)
+    _, plain = label_alone("The minister resigned on Tuesday.", 0.2, THRESHOLD)
+    _, scaled = label_alone("The minister resigned on Tuesday.", 0.2, THRESHOLD, (0.2, 1.0))
+    assert label == "reported" and margin < 0
+    assert plain == confidence(margin) and scaled == confidence(margin, (0.2, 1.0))
+    assert scaled == round(1 / (1 + math.exp(-(0.2 * abs(margin) + 1.0))), 3)

@@ -120,3 +120,9 @@ def test_dev_macro_f1_reaches_floor(scorer: SubjectivityScorer, shared_data: Pat
         assert f1 >= float(recorded) - 0.01, (
             "the shipped model no longer matches its recorded score"
         )
+
+
+def test_shipped_scorer_carries_a_fitted_confidence_scale() -> None:
+    """scorer.json's "confidence" (a, b) reaches the scorer; a flatter-than-logit fit, a < 1."""
+    a, b = load_scorer().confidence_scale
+    assert 0.0 < a < 1.0 and b > 0.0

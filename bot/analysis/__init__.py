@@ -25,6 +25,8 @@ class Analyzer:
         """Split, label, find predictions and summarise one article."""
         sentences = segment(article)
         scores = self._scores([s.text for s in sentences], [s.quoted for s in sentences])
+        # In an article the context margins are calibrated as they are (python -m
+        # evaluation.articles prints the table); the scorer's scale is for sentences alone.
         labelled = label_sentences(article, sentences, scores, self.scorer.threshold)
         predictions = find_predictions(article, labelled)[: self.settings.max_predictions]
         summary = summarize(article, labelled, max_points=self.settings.max_points)
@@ -52,7 +54,8 @@ class Analyzer:
     def label(self, texts: Sequence[str]) -> list[tuple[Label, float]]:
         """Label sentences each on its own, without article context."""
         scores = self._scores(texts, [inside_quotes(text) for text in texts])
-        threshold = self.scorer.threshold
+        threshold, scale = self.scorer.threshold, self.scorer.confidence_scale
         return [
-            label_alone(text, score, threshold) for text, score in zip(texts, scores, strict=True)
+            label_alone(text, score, threshold, scale)
+            for text, score in zip(texts, scores, strict=True)
         ]

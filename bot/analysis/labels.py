@@ -38,6 +38,10 @@ MAX_PRIOR = 0.8
 GENRE_SUBJECTIVE = 0.45
 
 
+Scale = tuple[float, float]
+UNSCALED: Scale = (1.0, 0.0)
+
+
 @dataclass(slots=True)
 class _Context:
     """What the labeller remembers while it reads the article in order."""
@@ -51,6 +55,8 @@ class _Context:
     author_paragraph: int = -1
     last_label: Label | None = None
     last_paragraph: int = -1
+    margin: float = 0.0
+    """The last sentence's decision value (positive: the author's), for calibration."""
 
 
 def _logit(p: float) -> float:
@@ -58,8 +64,13 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def _confidence(z: float) -> float:
-    return round(min(0.99, max(0.5, 1 / (1 + math.exp(-abs(z))))), 3)
+def confidence(margin: float, scale: Scale = UNSCALED) -> float:
+    """A label's confidence from its margin on the logit scale: sigmoid(a * |margin| + b).
+
+    The scale is fitted so that confidence matches accuracy (training/calibrate_labels.py).
+    """
+    a, b = scale
+    return round(min(0.99, max(0.5, 1 / (1 + math.exp(-(a * abs(margin) + b))))), 3)
 
 
 def _author_score(sig: Signals) -> tuple[float, list[str]]:
@@ -198,11 +209,15 @@ def _decide(
     if label != "reported":
         source = None
     ctx.last_label, ctx.last_paragraph = label, sentence.paragraph
-    return LabelledSentence(sentence, label, _confidence(z), why, source)
+    ctx.margin = z
+    return LabelledSentence(sentence, label, confidence(z), why, source)
 
 
 def label_sentences(
-    article: Article, sentences: Sequence[Sentence], scores: Sequence[float], threshold: float
+    article: Article,
+    sentences: Sequence[Sentence],
+    scores: Sequence[float],
+    threshold: float,
 ) -> list[LabelledSentence]:
     """Label every sentence of an article, using quotation, attribution and the author's runs."""
     ctx = _Context(known=[])
@@ -219,9 +234,17 @@ def label_sentences(
     return out
 
 
-def label_alone(text: str, score: float, threshold: float) -> tuple[Label, float]:
+def label_alone(
+    text: str, score: float, threshold: float, scale: Scale = UNSCALED
+) -> tuple[Label, float]:
     """Label one sentence with no article context; return the label and its confidence."""
+    label, margin = label_margin(text, score, threshold)
+    return label, confidence(margin, scale)
+
+
+def label_margin(text: str, score: float, threshold: float) -> tuple[Label, float]:
+    """Label one sentence alone; return the label and its decision value (for calibration)."""
     sentence = Sentence(0, text, 0, quoted=inside_quotes(text))
     alone = _Context(known=[], in_article=False)
     labelled = _decide(sentence, read_signals(text), score, threshold, 0.0, alone)
-    return labelled.label, labelled.confidence
+    return labelled.label, alone.margin

@@ -138,11 +138,17 @@ class EnsembleScorer:
     weights: tuple[float, float]
     calibration: Calibration
     decision_threshold: float
+    label_scale: tuple[float, float] = (1.0, 0.0)
 
     @property
     def threshold(self) -> float:
         """Decision threshold on P(SUBJ) chosen for macro-F1 on dev."""
         return self.decision_threshold
+
+    @property
+    def confidence_scale(self) -> tuple[float, float]:
+        """(a, b) of a lone sentence's label confidence: sigmoid(a * |margin| + b)."""
+        return self.label_scale
 
     def logits(self, texts: Sequence[str]) -> FloatArray:
         """The combined, uncalibrated logit of each sentence."""
@@ -174,12 +180,14 @@ def load_scorer(model_dir: Path = MODEL_DIR) -> EnsembleScorer:
         data = json.loads((model_dir / LEXICAL_FILE).read_text(encoding="utf-8"))
         lexical = LexicalModel.from_json(data)
     cal = config["calibration"]
+    scale = config.get("confidence", {"a": 1.0, "b": 0.0})
     return EnsembleScorer(
         encoder=encoder,
         lexical=lexical,
         weights=(float(weights.get("encoder", 0.0)), float(weights.get("lexical", 0.0))),
         calibration=Calibration(a=float(cal["a"]), b=float(cal["b"])),
         decision_threshold=float(config["threshold"]),
+        label_scale=(float(scale["a"]), float(scale["b"])),
     )
 
 
