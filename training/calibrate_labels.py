@@ -60,7 +60,9 @@ def table(title: str, conf: np.ndarray, correct: np.ndarray) -> float:
         gap = float(conf[m].mean() - correct[m].mean())
         worst = max(worst, abs(gap))
         label = f"{lo:.2f} - {hi:.2f}"
-        print(f"{label:<14}{m.sum():>5}{conf[m].mean():>11.3f}{correct[m].mean():>10.3f}{gap:>+8.3f}")
+        print(
+            f"{label:<14}{m.sum():>5}{conf[m].mean():>11.3f}{correct[m].mean():>10.3f}{gap:>+8.3f}"
+        )
     print(f"largest |mean conf - accuracy|: {worst:.3f}")
     return worst
 
