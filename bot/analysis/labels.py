@@ -22,7 +22,7 @@ W_CUE = 4.0
 W_FIRST_PERSON = 1.5
 # "we", "us", "our" often speak for a country, a team or people at large, not the author.
 W_FIRST_PERSON_PLURAL = 0.6
-_PLURAL_FIRST = ("we", "us", "our", "ours", "ourselves", "let")
+_PLURAL_FIRST = ("we", "us", "our", "ours", "ourselves")  # "let's" addresses the reader
 W_EVALUATIVE = 1.2
 W_MILD = 0.4
 W_HEDGE = 1.0
