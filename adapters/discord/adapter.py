@@ -40,7 +40,7 @@ class DiscordAdapter:
     @property
     def polls_settled(self) -> bool:
         """Connected, and native polls' votes cast while the bot was away read back once."""
-        return self.connected and self.client is not None and self.client.reconciler.rounds > 0
+        return self.connected and self.client is not None and self.client.reconciler.settled
 
     async def run(self, stop: asyncio.Event) -> None:
         """Connect, serve events until `stop` is set or the client fails, then close."""

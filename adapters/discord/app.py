@@ -131,6 +131,16 @@ class UnspinClient(SessionGapLog, discord.Client):
         await super().on_ready()
         self.reconciler.start()
 
+    async def on_disconnect(self) -> None:
+        """Due polls wait until the session resumes or a new one has read its votes back."""
+        await super().on_disconnect()
+        self.reconciler.unsettle()
+
+    async def on_resumed(self) -> None:
+        """Discord replays what a resumed session missed: polls may close again."""
+        await super().on_resumed()
+        self.reconciler.resumed()
+
     async def close(self) -> None:
         """Stop a reconcile round, then close the gateway and the HTTP session."""
         await self.reconciler.stop()

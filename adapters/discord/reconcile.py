@@ -52,12 +52,24 @@ class PollReconciler:
         self._task: asyncio.Task[int] | None = None
         self.rounds = 0
         """Reconcile rounds finished (tests wait on it)."""
+        self.settled = False
+        """True once the current session's votes are in: its round ended (or it resumed)."""
 
     def start(self) -> None:
         """Reconcile in the background; a new READY restarts a round still running."""
+        self.settled = False
         if self._task is not None and not self._task.done():
             self._task.cancel()
         self._task = asyncio.create_task(self._round(), name="discord-poll-reconcile")
+
+    def unsettle(self) -> None:
+        """The gateway went away: votes may be missed until it resumes or a round ends."""
+        self.settled = False
+
+    def resumed(self) -> None:
+        """A resumed session gets every missed event replayed, so nothing is left to read."""
+        if self._task is None or self._task.done():
+            self.settled = True
 
     async def stop(self) -> None:
         """Cancel a round in progress (at shutdown)."""
@@ -74,12 +86,15 @@ class PollReconciler:
 
     async def _round(self) -> int:
         try:
-            return await self.reconcile_all()
+            done = await self.reconcile_all()
         except Exception:
+            # Polls must still close: a round that failed is logged, not retried forever.
             log.exception("Discord: reconciling native polls failed")
-            return 0
+            done = 0
         finally:
             self.rounds += 1
+        self.settled = True  # not reached when a new READY cancelled this round
+        return done
 
     async def reconcile_all(self) -> int:
         """Reconcile every open poll the core knows on Discord; return how many were native."""
@@ -105,7 +120,8 @@ class PollReconciler:
             await self.core.reconcile_native_poll(PLATFORM, ref.message_id, voters)
             return True
         finally:
-            del self._holds[ref.message_id]
+            if self._holds.get(ref.message_id) is gate:  # a newer round may hold it now
+                del self._holds[ref.message_id]
             gate.set()
 
     async def read_voters(self, ref: MessageRef) -> VotersByOption | None:
