@@ -178,7 +178,8 @@ async def _analyze(args: argparse.Namespace, settings: Settings, out: TextIO, er
         out.flush()
 
     async with _session(settings) as session:
-        with ThreadPoolExecutor(threads, thread_name_prefix="unspin-analyze") as pool:
+        pool = ThreadPoolExecutor(threads, thread_name_prefix="unspin-analyze")
+        try:
             for source in args.sources:
                 item: asyncio.Future[Analysis] | UnspinError
                 try:
@@ -191,6 +192,12 @@ async def _analyze(args: argparse.Namespace, settings: Settings, out: TextIO, er
                     await emit(*pending.popleft())
             while pending:
                 await emit(*pending.popleft())
+        finally:
+            # On Ctrl-C or a closed pipe, queued pages are dropped rather than analysed.
+            for _, item in pending:
+                if isinstance(item, asyncio.Future):
+                    item.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)
     return status
 
 
