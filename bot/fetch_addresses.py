@@ -152,6 +152,21 @@ def _classify_v6(ip: IPv6Address) -> Verdict:
     return ALLOWED
 
 
+_MAPPED6 = IPv6Network("::ffff:0:0/96")
+
+
+def _as_ipv4(net: IPNetwork) -> IPNetwork:
+    """An IPv4-mapped IPv6 network (::ffff:198.51.100.0/120) as the IPv4 network it names.
+
+    The deny check unwraps mapped addresses to IPv4, so the entry must be IPv4 to match both.
+    """
+    if isinstance(net, IPv6Network) and net.prefixlen >= 96 and net.subnet_of(_MAPPED6):
+        mapped = net.network_address.ipv4_mapped
+        if mapped is not None:
+            return ip_network(f"{mapped}/{net.prefixlen - 96}")
+    return net
+
+
 def parse_network(entry: str) -> IPNetwork:
     """Parse one `fetch.deny_addresses` entry (an address or a CIDR network, IPv4 or IPv6).
 
@@ -161,7 +176,7 @@ def parse_network(entry: str) -> IPNetwork:
     if "%" in text:
         raise ValueError(f"'{text}' has an IPv6 zone id; write the address without %zone")
     try:
-        return ip_network(text)
+        return _as_ipv4(ip_network(text))
     except ValueError:
         pass
     try:

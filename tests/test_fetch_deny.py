@@ -124,6 +124,14 @@ def test_policy_denies_inside_configured_networks_for_exempt_hosts_too(
         assert verdict.reason == (DENIED if denied else "")
 
 
+def test_ipv4_mapped_entry_denies_the_plain_ipv4_address_too() -> None:
+    """An entry written as ::ffff:a.b.c.d/n is the IPv4 network it names: both forms denied."""
+    assert parse_network("::ffff:198.51.100.0/120") == IPv4Network("198.51.100.0/24")
+    policy = AddressPolicy(denied=(parse_network("::ffff:198.51.100.0/120"),))
+    for address in ("198.51.100.5", "::ffff:198.51.100.5"):
+        assert policy.classify_exempt(address).reason == DENIED
+
+
 # Fetching: refused with no connection, under every way a hop can reach the address.
 
 
