@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 # Poll message refs remembered in process; older polls use the ref stored with the poll.
 POLLS_KEPT = 10_000
+# How often due polls waiting for an unsettled adapter are looked at again.
+UNSETTLED_RECHECK_S = 5.0
 
 
 def limits_for(caps: Capabilities) -> PollLimits:
@@ -336,12 +338,20 @@ class PollFlow:
             except Exception:
                 log.exception("poll timer round failed")
                 pending = []
-            wait = 30.0
-            if pending:
-                now = self.store_now()
-                wait = min(max((pending[0].closes_at - now).total_seconds(), 0.5), 30.0)
+            wait = self._next_wait(pending, outboxes)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=wait)
+
+    def _next_wait(self, pending: list[PollState], outboxes: Mapping[str, Outbox]) -> float:
+        """Seconds to the next poll that can close; a few while an adapter is not settled."""
+        ready = [p for p in pending if (o := outboxes.get(p.platform)) is None or o.polls_settled]
+        wait = 30.0
+        if ready:  # soonest first, as the store lists them
+            left = (ready[0].closes_at - self.store_now()).total_seconds()
+            wait = min(max(left, 0.5), 30.0)
+        if len(ready) < len(pending):
+            wait = min(wait, UNSETTLED_RECHECK_S)  # polls waiting for their adapter to settle
+        return wait
 
     def store_now(self) -> datetime:
         """The store's clock when it has one (tests move it), else the wall clock."""

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import os
+from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from core_support import PG_ENV, action, article_text, message, wired_core
 
 from bot.core import Core
+from bot.core_polls import UNSETTLED_RECHECK_S
 from bot.errors import Timeout
 from bot.models import PollBlock, PredictionBlock, TitleBlock
 from bot.settings import ChannelsSettings
@@ -381,3 +384,24 @@ async def test_cards_carry_no_pings_and_no_links_the_article_lacks(tmp_path: Pat
         for ping in ("@everyone", "<!channel>", "<@U123>"):
             assert ping not in posted
         assert "http" not in posted.replace(A, "")
+
+
+async def test_timer_waits_for_closable_polls_and_rechecks_unsettled_adapters(
+    tmp_path: Path,
+) -> None:
+    """The timer sleeps until the next poll that can close; a due poll whose adapter is not
+    settled is looked at again every few seconds, not twice a second."""
+    clock = FixedClock()
+    async with wired_core(tmp_path, {A: article_text(1)}, clock=clock) as (core, _, _):
+        now = core.polls.store_now()
+        due = SimpleNamespace(platform="down", closes_at=now - timedelta(seconds=5))
+        later = SimpleNamespace(platform="up", closes_at=now + timedelta(seconds=20))
+        outboxes = {
+            "down": SimpleNamespace(polls_settled=False),
+            "up": SimpleNamespace(polls_settled=True),
+        }
+        wait = core.polls._next_wait([due, later], outboxes)  # type: ignore[arg-type]
+        assert wait == UNSETTLED_RECHECK_S
+        assert core.polls._next_wait([later], outboxes) == pytest.approx(20, abs=1)  # type: ignore[arg-type]
+        outboxes["down"].polls_settled = True
+        assert core.polls._next_wait([due, later], outboxes) == 0.5  # type: ignore[arg-type]
