@@ -11,10 +11,12 @@ import multiprocessing
 import os
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import Any, TextIO
 
@@ -190,8 +192,26 @@ def check_adapters(settings: Settings) -> dict[str, ModuleType]:
     return modules
 
 
+def scripted_settings(settings: Settings, stdin: TextIO, folder: str) -> Settings:
+    """Settings for a piped `unspin chat`: a throwaway database unless storage.url was given.
+
+    A script (the README's demo) then plays the same way every time, and never leaves its
+    polls in the bot's own database; an interactive session keeps the configured store.
+    """
+    if stdin.isatty() or "url" in settings.storage.model_fields_set:
+        return settings
+    url = f"sqlite+aiosqlite:///{Path(folder) / 'chat.db'}"
+    storage = settings.storage.model_copy(update={"url": url})
+    return settings.model_copy(update={"storage": storage})
+
+
 async def chat(settings: Settings, stdin: TextIO, stdout: TextIO) -> int:
     """`unspin chat`: the console adapter on the terminal until end of input."""
+    with tempfile.TemporaryDirectory(prefix="unspin-chat-") as folder:
+        return await _chat(scripted_settings(settings, stdin, folder), stdin, stdout)
+
+
+async def _chat(settings: Settings, stdin: TextIO, stdout: TextIO) -> int:
     module = load_adapter_module("console")
     # One person at a terminal: show each vote's effect at once rather than batching edits.
     async with build_services(settings, vote_edit_delay_s=0.0) as services:

@@ -184,3 +184,23 @@ async def test_session_shows_the_due_reminder_once_the_clock_passes_the_date(
     assert "predicted by the author. Poll #1 closed; 2 people voted: Will happen 1," in shown
     assert out.index("Closed · 2 voted") < out.index(reminder)  # the close's tally came first
     assert "(no open polls in this channel)" in shown
+
+
+async def test_piped_demo_plays_the_same_twice_and_leaves_no_database(tmp_path: Path) -> None:
+    """With no storage.url, a piped session uses a throwaway store: the README demo shows the
+    tally on every run and writes nothing to the user's data folder."""
+    script = (Path(__file__).parent.parent / "examples" / "demo-chat.txt").read_text("utf-8")
+    data = tmp_path / "data"
+    environ = {**os.environ, "XDG_DATA_HOME": str(data), "HOME": str(tmp_path)}
+    environ.pop("UNSPIN_STORAGE__URL", None)
+    environ.pop("UNSPIN_CONFIG", None)
+    for _ in range(2):
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "chat",
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE, env=environ, cwd=Path(__file__).parent.parent,
+        )  # fmt: skip
+        out, _ = await asyncio.wait_for(proc.communicate(script.encode()), timeout=60)
+        assert proc.returncode == 0
+        assert "Closed · 3 voted" in out.decode()
+    assert not list(data.rglob("*.db"))
