@@ -28,6 +28,7 @@ from bot.analysis.sentences import segment
 from bot.extract import article_from_text
 from bot.models import LABELS, Article, Label
 from bot.ports import SubjectivityScorer
+from evaluation.questions import join_units
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -46,16 +47,6 @@ QUOTA = {
 PREFIX = 60
 
 
-def _join_units(units: Sequence[str]) -> str:
-    """Rejoin Webis argument units (sub-sentence pieces), with no space before punctuation."""
-    text = ""
-    for unit in units:
-        piece = unit.strip()
-        glue = "" if not text or piece[:1] in ".,;:!?)’”" else " "
-        text += glue + piece
-    return text
-
-
 def _frank() -> Iterator[tuple[str, str, str]]:
     path = DATA / "frank-validation.jsonl"
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -66,7 +57,7 @@ def _frank() -> Iterator[tuple[str, str, str]]:
 def _webis() -> Iterator[tuple[str, str, str]]:
     for path in sorted((DATA / "webis-editorials").glob("*/*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
-        paragraphs = [_join_units([u["text"] for u in p]) for p in data["paragraphs"]]
+        paragraphs = [join_units([u["text"] for u in p]) for p in data["paragraphs"]]
         text = "\n\n".join(p for p in paragraphs if p.strip())  # the title is the first line
         yield f"webis-{path.parent.name}", path.stem, text
 

@@ -39,7 +39,7 @@ def _frank(n: int) -> Iterator[tuple[str, Article]]:
         yield f"frank {item['dataset']} {item['hash'][:8]}", article_from_text(item["article"])
 
 
-def _join_units(units: list[str]) -> str:
+def join_units(units: Sequence[str]) -> str:
     """Argument units are sub-sentence pieces: rejoin them with spaces, not before punctuation."""
     text = ""
     for unit in units:
@@ -55,7 +55,7 @@ def _webis(n: int) -> Iterator[tuple[str, Article]]:
     step = max(len(paths) // max(n, 1), 1)
     for path in paths[::step][:n]:
         data = json.loads(path.read_text(encoding="utf-8"))
-        paragraphs = [_join_units([u["text"] for u in p]) for p in data["paragraphs"]]
+        paragraphs = [join_units([u["text"] for u in p]) for p in data["paragraphs"]]
         text = "\n\n".join(p.strip() for p in paragraphs[1:] if p.strip())
         yield f"webis {path.parent.name}/{path.stem}", article_from_text(text, title=paragraphs[0])
 
