@@ -171,11 +171,12 @@ def main() -> None:
     if threshold != 0.5:
         report("unspin label scorer at 0.5", y, (p >= 0.5).astype(np.int64))
 
-    # The whole `unspin label` path: the same scores passed through the sentence rules.
-    from bot.analysis.labels import label_alone
+    # The whole `unspin label` path: the scorer and the sentence rules, as the CLI runs them.
+    from bot.analysis import Analyzer
+    from bot.settings import AnalysisSettings
 
     scale = scorer.confidence_scale
-    out = [label_alone(t, float(q), threshold, scale) for t, q in zip(dev_texts, p, strict=True)]
+    out = Analyzer(scorer, AnalysisSettings()).label(dev_texts)
     chosen = np.array([lab != "reported" for lab, _ in out], dtype=np.int64)
     report("unspin label (scorer + sentence rules)", y, chosen)
     # Each label's confidence as a P(SUBJ) whose side of 0.5 is the label.

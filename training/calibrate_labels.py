@@ -27,16 +27,11 @@ ROOT = Path(__file__).resolve().parents[1]
 def margins(model_dir: Path, texts: list[str]) -> tuple[list[str], np.ndarray]:
     """The `unspin label` path's labels and decision values for each sentence."""
     sys.path.insert(0, str(ROOT))
-    from bot.analysis.labels import label_margin
-    from bot.analysis.sentences import inside_quotes
+    from bot.analysis import Analyzer
     from bot.analysis.subjectivity import load_scorer
+    from bot.settings import AnalysisSettings
 
-    scorer = load_scorer(model_dir)
-    # As Analyzer.label does: a quoted sentence skips the model and sits at the threshold.
-    model = scorer.subjectivity(texts)
-    th = scorer.threshold
-    scores = [th if inside_quotes(t) else p for t, p in zip(texts, model, strict=True)]
-    out = [label_margin(t, s, scorer.threshold) for t, s in zip(texts, scores, strict=True)]
+    out = Analyzer(load_scorer(model_dir), AnalysisSettings()).label_margins(texts)
     return [label for label, _ in out], np.array([abs(m) for _, m in out])
 
 

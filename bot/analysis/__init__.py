@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.analysis.labels import label_alone, label_sentences
+from bot.analysis.labels import label_alone, label_margin, label_sentences
 from bot.analysis.predictions import find_predictions
 from bot.analysis.sentences import inside_quotes, segment
 from bot.analysis.summary import summarize
@@ -53,9 +53,20 @@ class Analyzer:
 
     def label(self, texts: Sequence[str]) -> list[tuple[Label, float]]:
         """Label sentences each on its own, without article context."""
-        scores = self._scores(texts, [inside_quotes(text) for text in texts])
+        scores = self._lone_scores(texts)
         threshold, scale = self.scorer.threshold, self.scorer.confidence_scale
         return [
             label_alone(text, score, threshold, scale)
             for text, score in zip(texts, scores, strict=True)
         ]
+
+    def label_margins(self, texts: Sequence[str]) -> list[tuple[Label, float]]:
+        """Each sentence's label alone and its decision value (what the confidence is fitted on)."""
+        scores = self._lone_scores(texts)
+        threshold = self.scorer.threshold
+        return [
+            label_margin(text, score, threshold) for text, score in zip(texts, scores, strict=True)
+        ]
+
+    def _lone_scores(self, texts: Sequence[str]) -> list[float]:
+        return self._scores(texts, [inside_quotes(text) for text in texts])
