@@ -55,8 +55,6 @@ class _Context:
     author_paragraph: int = -1
     last_label: Label | None = None
     last_paragraph: int = -1
-    margin: float = 0.0
-    """The last sentence's decision value (positive: the author's), for calibration."""
 
 
 def _logit(p: float) -> float:
@@ -138,8 +136,8 @@ def _is_prediction(sig: Signals, previous: Label | None) -> bool:
 
 def _decide(
     sentence: Sentence, sig: Signals, score: float, threshold: float, prior: float, ctx: _Context
-) -> LabelledSentence:
-    """Label one sentence and update the running context."""
+) -> tuple[LabelledSentence, float]:
+    """Label one sentence and update the running context; also return its decision value."""
     same_paragraph = sentence.paragraph == ctx.last_paragraph
     attribution = sig.attribution if sig.attributed else None
     source = attribution.source if attribution else None
@@ -209,8 +207,7 @@ def _decide(
     if label != "reported":
         source = None
     ctx.last_label, ctx.last_paragraph = label, sentence.paragraph
-    ctx.margin = z
-    return LabelledSentence(sentence, label, confidence(z), why, source)
+    return LabelledSentence(sentence, label, confidence(z), why, source), z
 
 
 def label_sentences(
@@ -230,7 +227,7 @@ def label_sentences(
         if sig.attribution is not None and (sig.attribution.pronoun or ctx.known):
             # Resolve pronouns and surnames against the sources named so far.
             sig = replace(sig, attribution=find_attribution(sentence.text, ctx.known))
-        out.append(_decide(sentence, sig, score, threshold, prior, ctx))
+        out.append(_decide(sentence, sig, score, threshold, prior, ctx)[0])
     return out
 
 
@@ -246,5 +243,5 @@ def label_margin(text: str, score: float, threshold: float) -> tuple[Label, floa
     """Label one sentence alone; return the label and its decision value (for calibration)."""
     sentence = Sentence(0, text, 0, quoted=inside_quotes(text))
     alone = _Context(known=[], in_article=False)
-    labelled = _decide(sentence, read_signals(text), score, threshold, 0.0, alone)
-    return labelled.label, alone.margin
+    labelled, margin = _decide(sentence, read_signals(text), score, threshold, 0.0, alone)
+    return labelled.label, margin
