@@ -31,6 +31,12 @@ POLLS_KEPT = 10_000
 UNSETTLED_RECHECK_S = 5.0
 
 
+def _settled(outboxes: Mapping[str, Outbox], platform: str) -> bool:
+    """A poll may close unless its platform's adapter runs and has not caught up yet."""
+    outbox = outboxes.get(platform)
+    return outbox is None or outbox.polls_settled
+
+
 def limits_for(caps: Capabilities) -> PollLimits:
     """The poll limits a platform declares, as the poll rules take them."""
     return PollLimits(
@@ -271,8 +277,7 @@ class PollFlow:
         """Close every open poll past its time and announce the tally; return how many."""
         closed_n = 0
         for state in await self.store.list_due_polls():
-            waiting = outboxes.get(state.platform)
-            if waiting is not None and not waiting.polls_settled:
+            if not _settled(outboxes, state.platform):
                 continue  # not before the adapter is back and has read the votes it missed
             try:
                 closed = await self.store.close_poll(state.id)
@@ -344,7 +349,7 @@ class PollFlow:
 
     def _next_wait(self, pending: list[PollState], outboxes: Mapping[str, Outbox]) -> float:
         """Seconds to the next poll that can close; a few while an adapter is not settled."""
-        ready = [p for p in pending if (o := outboxes.get(p.platform)) is None or o.polls_settled]
+        ready = [p for p in pending if _settled(outboxes, p.platform)]
         wait = 30.0
         if ready:  # soonest first, as the store lists them
             left = (ready[0].closes_at - self.store_now()).total_seconds()
