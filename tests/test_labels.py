@@ -211,19 +211,27 @@ def test_we_speaking_for_a_country_does_not_make_news_an_opinion() -> None:
 
 
 def test_plainly_argued_column_leans_to_the_author() -> None:
-    """When the model finds most of a piece subjective, its borderline forecasts are the
+    """When the model finds enough of a piece subjective, its borderline forecasts are the
     author's predictions; the same sentence in a piece the model reads as news stays reported."""
     claim = "Importers in Europe will benefit from the lower price."
     column = [
         "The oil boom is over.",
         "High prices brought investment, and this boom was no different.",
         "Angola is vulnerable.",
+        "Venezuela spent the boom on imports.",
         claim,
     ]
-    argued = run(*column, scores=[0.6, 0.6, 0.6, 0.4])
-    assert argued[3].label == "prediction"
-    news = run(*column, scores=[0.2, 0.2, 0.2, 0.4])
-    assert news[3].label == "reported"
+    argued = run(*column, scores=[0.6, 0.6, 0.2, 0.2, 0.4])
+    assert argued[4].label == "prediction"
+    news = run(*column, scores=[0.2, 0.2, 0.2, 0.2, 0.4])
+    assert news[4].label == "reported"
+
+
+def test_short_text_share_does_not_set_the_genre() -> None:
+    """Under five sentences one subjective sentence says nothing of the genre: no author lean."""
+    claim = "Importers in Europe will benefit from the lower price."
+    short = run("The oil boom is over.", "Angola is vulnerable.", claim, scores=[0.6, 0.2, 0.4])
+    assert short[2].label == "reported"
 
 
 def test_sentence_initial_conjunction_is_not_a_source() -> None:

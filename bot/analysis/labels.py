@@ -34,8 +34,10 @@ W_AUTHOR_RUN = 1.5
 W_PAST_FACT = -0.8
 W_SCHEDULED = -1.0
 MAX_PRIOR = 0.8
-# Above this share of sentences the model finds subjective, a piece reads as argued.
-GENRE_SUBJECTIVE = 0.45
+# Above this share of sentences the model finds subjective, a piece reads as argued: the cut that
+# best separates news from editorials for the shipped model (`python -m training.genre_share`).
+GENRE_SUBJECTIVE = 0.15
+GENRE_MIN_SENTENCES = 5  # below this, one sentence moves the share too far to tell a genre
 
 
 Scale = tuple[float, float]
@@ -117,7 +119,10 @@ def _article_prior(
     voice = sum(1 for s, _ in own if s.author_voice) / len(own)
     subjective = sum(1 for _, p in own if p > threshold) / len(own)
     attributed = sum(1 for s, _ in own if s.attributed) / len(own)
-    genre = max((voice - 0.25) * 4, (subjective - GENRE_SUBJECTIVE) * 4)
+    genre = (voice - 0.25) * 4
+    if len(own) >= GENRE_MIN_SENTENCES and subjective > GENRE_SUBJECTIVE:
+        # A column argued in a plain register; the share never argues for news.
+        genre = max(genre, (subjective - GENRE_SUBJECTIVE) * 4)
     prior = genre - max(0.0, attributed - 0.3) * 2
     return max(-MAX_PRIOR, min(MAX_PRIOR, prior))
 
