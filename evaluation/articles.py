@@ -195,6 +195,7 @@ def evaluate(folder: Path = LABELLED, *, show_errors: bool = False) -> int:
     from bot.analysis import Analyzer
     from bot.analysis.subjectivity import load_default_scorer
     from bot.settings import AnalysisSettings
+    from evaluation.checkthat import print_table
 
     scorer = load_default_scorer()
     analyzer = Analyzer(scorer, AnalysisSettings())
@@ -203,6 +204,7 @@ def evaluate(folder: Path = LABELLED, *, show_errors: bool = False) -> int:
         k: ([], []) for k in ("unspin", "all reported", "scorer alone")
     }
     by_kind: dict[str, tuple[list[Label], list[Label]]] = {}
+    confidences: list[tuple[float, bool]] = []  # unspin's label confidence, and whether right
     per_article: dict[str, list[tuple[list[Label], list[Label]]]] = {k: [] for k in pooled}
     files = sorted(folder.glob("*.json"))
     print(f"{len(files)} labelled articles in {folder} (chosen with seed {SEED})")
@@ -238,6 +240,10 @@ def evaluate(folder: Path = LABELLED, *, show_errors: bool = False) -> int:
         by_kind.setdefault(kind, ([], []))
         by_kind[kind][0].extend(g)
         by_kind[kind][1].extend(systems["unspin"][i] for i in keep)
+        confidences += [
+            (analysis.sentences[i].confidence, analysis.sentences[i].label == gold.labels[i])
+            for i in keep
+        ]
         print(line)
         if show_errors:
             for i in keep:
@@ -255,7 +261,21 @@ def evaluate(folder: Path = LABELLED, *, show_errors: bool = False) -> int:
         )
     for kind, (g, p) in sorted(by_kind.items()):
         _print_scores(f"unspin on {kind} articles only", score(g, p))
+    print()
+    print_table("Reliability of unspin's label confidence, bins of width 0.1:", bins(confidences))
     return 0
+
+
+def bins(confidences: Sequence[tuple[float, bool]]) -> list[tuple[float, float, int, float, float]]:
+    """(lo, hi, n, mean confidence, accuracy) per 0.1 confidence bin that holds a sentence."""
+    rows = []
+    for k in range(10):
+        lo, hi = k / 10, (k + 1) / 10
+        inside = [(c, ok) for c, ok in confidences if lo <= c < hi or (k == 9 and c == 1.0)]
+        if inside:
+            mean = sum(c for c, _ in inside) / len(inside)
+            rows.append((lo, hi, len(inside), mean, sum(ok for _, ok in inside) / len(inside)))
+    return rows
 
 
 def main(argv: Sequence[str] = ()) -> int:
