@@ -24,6 +24,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from bot.analysis.sentences import segment
 from bot.extract import article_from_text
 from bot.models import LABELS, Article, Label
@@ -195,7 +197,7 @@ def evaluate(folder: Path = LABELLED, *, show_errors: bool = False) -> int:
     from bot.analysis import Analyzer
     from bot.analysis.subjectivity import load_default_scorer
     from bot.settings import AnalysisSettings
-    from evaluation.checkthat import print_table
+    from evaluation.checkthat import print_table, reliability
 
     scorer = load_default_scorer()
     analyzer = Analyzer(scorer, AnalysisSettings())
@@ -262,20 +264,13 @@ def evaluate(folder: Path = LABELLED, *, show_errors: bool = False) -> int:
     for kind, (g, p) in sorted(by_kind.items()):
         _print_scores(f"unspin on {kind} articles only", score(g, p))
     print()
-    print_table("Reliability of unspin's label confidence, bins of width 0.1:", bins(confidences))
+    # A label's confidence is the P of the side it chose, so every one is >= 0.5: read it as
+    # P(right) with threshold 0.5, and reliability's accuracy is the share of right labels.
+    conf = np.array([c for c, _ in confidences])
+    right = np.array([int(ok) for _, ok in confidences])
+    title = "Reliability of unspin's label confidence, bins of width 0.1:"
+    print_table(title, reliability(right, conf, 0.5))
     return 0
-
-
-def bins(confidences: Sequence[tuple[float, bool]]) -> list[tuple[float, float, int, float, float]]:
-    """(lo, hi, n, mean confidence, accuracy) per 0.1 confidence bin that holds a sentence."""
-    rows = []
-    for k in range(10):
-        lo, hi = k / 10, (k + 1) / 10
-        inside = [(c, ok) for c, ok in confidences if lo <= c < hi or (k == 9 and c == 1.0)]
-        if inside:
-            mean = sum(c for c, _ in inside) / len(inside)
-            rows.append((lo, hi, len(inside), mean, sum(ok for _, ok in inside) / len(inside)))
-    return rows
 
 
 def main(argv: Sequence[str] = ()) -> int:

@@ -83,7 +83,9 @@ def reliability(
     pred = (p >= threshold).astype(np.int64)
     conf = np.where(pred == 1, p, 1.0 - p)
     rows = []
-    edges = np.linspace(0.0, 1.0, bins + 1)
+    # Rounded, so an edge is the number it names: 0.6 opens [0.6, 0.7), as confidences of
+    # exactly 0.6 (they are rounded to 3 places) must; linspace gives 0.6000000000000001.
+    edges = np.linspace(0.0, 1.0, bins + 1).round(12)
     for k in range(bins):
         lo, hi = float(edges[k]), float(edges[k + 1])
         m = (conf >= lo) & ((conf < hi) if k < bins - 1 else (conf <= hi))

@@ -47,23 +47,11 @@ def fit(m: np.ndarray, correct: np.ndarray) -> tuple[float, float]:
 
 
 def table(title: str, conf: np.ndarray, correct: np.ndarray) -> float:
-    """Print the reliability table in bins of width 0.1; return the largest gap."""
-    print(title)
-    print(f"{'confidence':<14}{'n':>5}{'mean conf':>11}{'accuracy':>10}{'gap':>8}")
-    worst = 0.0
-    for lo in np.arange(0.5, 1.0, 0.1):
-        hi = lo + 0.1
-        m = (conf >= lo) & ((conf < hi) | (hi >= 1.0))
-        if not m.any():
-            continue
-        gap = float(conf[m].mean() - correct[m].mean())
-        worst = max(worst, abs(gap))
-        label = f"{lo:.2f} - {hi:.2f}"
-        print(
-            f"{label:<14}{m.sum():>5}{conf[m].mean():>11.3f}{correct[m].mean():>10.3f}{gap:>+8.3f}"
-        )
-    print(f"largest |mean conf - accuracy|: {worst:.3f}")
-    return worst
+    """Print the reliability table in bins of width 0.1 (as evaluation.checkthat does)."""
+    from evaluation.checkthat import print_table, reliability
+
+    # Every confidence is >= 0.5 (the P of the chosen side): read it as P(right), threshold 0.5.
+    return print_table(title, reliability(correct.astype(np.int64), conf, 0.5))
 
 
 def confidences(m: np.ndarray, ab: tuple[float, float]) -> np.ndarray:
