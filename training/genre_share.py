@@ -50,18 +50,14 @@ def main() -> None:
     ap.add_argument("--model-dir", type=Path, default=MODEL_DIR)
     model_dir = ap.parse_args().model_dir
     news_items = json.loads((articles.DATA / "future-statements-dev.json").read_text("utf-8"))
-    labelled = {p.stem for p in articles.LABELLED.glob("*.json")}
-
-    def unlabelled(pool: Iterable[tuple[str, str, str]]) -> list[str]:
-        return [
-            text
-            for name, key, text in pool
-            if not any(f"{name}_{key}".startswith(stem) for stem in labelled)
-        ]
-
-    frank = unlabelled(articles._frank())
+    labelled = {
+        (data["set"], data["id"])
+        for data in (json.loads(f.read_text("utf-8")) for f in articles.LABELLED.glob("*.json"))
+    }
+    pool = {key: text for key, text in articles.texts().items() if key not in labelled}
+    frank = [text for (name, _), text in pool.items() if name.startswith("frank-")]
     news = shares([*frank, *(item["original_text"] for item in news_items)], model_dir)
-    eds = shares(unlabelled(articles._webis()), model_dir)
+    eds = shares([text for (name, _), text in pool.items() if name.startswith("webis-")], model_dir)
     print(f"model {model_dir}: {len(news)} news articles, {len(eds)} editorials")
     print(f"median share: news {np.median(news):.3f}, editorials {np.median(eds):.3f}")
     print("cut    news above  editorials above  balanced error")
