@@ -34,7 +34,6 @@ import numpy as np
 import torch
 from tokenizers import Tokenizer
 from torch import nn
-from transformers import AutoModel
 
 from training import train_encoder
 from training.common import (
@@ -47,7 +46,7 @@ from training.common import (
     runtime_module,
 )
 from training.distill_corpus import build_corpus
-from training.train_encoder import encoder_dir, epoch_batches, pad
+from training.train_encoder import Classifier, encoder_dir, epoch_batches, pad
 
 rt = runtime_module()
 # The 6-layer teacher: bot/analysis/model as of commit 60fb937 (before the student shipped).
@@ -110,8 +109,8 @@ def teacher_state(onnx_path: Path) -> dict[str, torch.Tensor]:
     return {k.removeprefix("model."): v for k, v in state.items()}
 
 
-class Student(nn.Module):
-    """Chosen layers of an encoder, attention-masked mean pooling and a single logit.
+class Student(Classifier):
+    """The fine-tuning classifier (mean pooling, one logit) keeping only chosen encoder layers.
 
     init "base" takes the layers (and embeddings) of the base all-MiniLM-L6-v2 and a fresh head;
     init "teacher" takes them, and the head, from the shipped fine-tuned teacher (dequantised).
@@ -120,9 +119,7 @@ class Student(nn.Module):
     def __init__(
         self, base: Path, layers: list[int], dropout: float, init: str, teacher_dir: Path
     ) -> None:
-        super().__init__()
-        self.encoder = AutoModel.from_pretrained(base)
-        self.head = nn.Linear(self.encoder.config.hidden_size, 1)
+        super().__init__(base, dropout)
         if init == "teacher":
             missing = self.load_state_dict(
                 teacher_state(teacher_dir / "encoder.onnx"), strict=False
@@ -132,13 +129,6 @@ class Student(nn.Module):
         kept = [self.encoder.encoder.layer[i] for i in layers]
         self.encoder.encoder.layer = nn.ModuleList(kept)
         self.encoder.config.num_hidden_layers = len(layers)
-        self.dropout = nn.Dropout(dropout)
-
-    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        hidden = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
-        m = mask.unsqueeze(-1).to(hidden.dtype)
-        pooled = (hidden * m).sum(1) / m.sum(1).clamp(min=1.0)
-        return self.head(self.dropout(pooled)).squeeze(-1)
 
 
 def tokenizer(max_tokens: int) -> Tokenizer:
@@ -187,23 +177,19 @@ def teacher_logits(texts: list[str], cache: Path, teacher_dir: Path) -> np.ndarr
     return z
 
 
-def ensemble_logits(
-    texts: list[str], cache: Path, teachers: list[Path], scales: list[float]
-) -> np.ndarray:
-    """The mean of the teachers' raw logits, each multiplied by its scale."""
-    return np.mean(
-        [k * teacher_logits(texts, cache, t) for t, k in zip(teachers, scales, strict=True)], axis=0
-    )
-
-
-def teacher_scales(corpus: list[str], cache: Path, teachers: list[Path]) -> list[float]:
+def teacher_scales(corpus_logits: list[np.ndarray]) -> list[float]:
     """Per teacher, the factor that gives its logits the first teacher's spread on the corpus.
 
     Teachers of different sizes end with logits of very different spreads (the 6-layer MiniLM's
     standard deviation is about 3x the mpnet one's), so a plain mean would be one teacher's.
     """
-    spread = [float(np.std(teacher_logits(corpus, cache, t))) for t in teachers]
+    spread = [float(np.std(z)) for z in corpus_logits]
     return [spread[0] / s for s in spread]
+
+
+def scaled_mean(logits: list[np.ndarray], scales: list[float]) -> np.ndarray:
+    """The mean of the teachers' raw logits, each multiplied by its scale."""
+    return np.mean([k * z for z, k in zip(logits, scales, strict=True)], axis=0)
 
 
 @torch.no_grad()
@@ -241,16 +227,18 @@ def train(args: argparse.Namespace) -> tuple[Student, dict[str, float]]:
     train_texts, train_y = read_checkthat("train")
     dev_texts, dev_y = read_checkthat("dev")
     teachers = [args.teacher, *(args.also_teacher or [])]
-    scales = teacher_scales(corpus, args.cache, teachers)
-    t_corpus = ensemble_logits(corpus, args.cache, teachers, scales)
+    corpus_z, train_z, dev_z = (
+        [teacher_logits(texts, args.cache, t) for t in teachers]
+        for texts in (corpus, train_texts, dev_texts)
+    )
+    scales = teacher_scales(corpus_z)
+    t_corpus, t_train, t_dev = (scaled_mean(z, scales) for z in (corpus_z, train_z, dev_z))
     if args.corpus_n and args.corpus_n < len(corpus):
         keep = sorted(random.Random(SEED).sample(range(len(corpus)), args.corpus_n))
         corpus, t_corpus = [corpus[i] for i in keep], t_corpus[keep]
-    t_train = ensemble_logits(train_texts, args.cache, teachers, scales)
-    t_dev = ensemble_logits(dev_texts, args.cache, teachers, scales)
     _, _, msg = dev_report(t_dev, dev_y, t_dev)
-    for t in teachers[1:]:
-        _, _, one = dev_report(teacher_logits(dev_texts, args.cache, t), dev_y, t_dev)
+    for t, z in zip(teachers[1:], dev_z[1:], strict=True):
+        _, _, one = dev_report(z, dev_y, t_dev)
         print(f"  also teacher (int8, {t}): {one}")
     names = ", ".join(f"{t} x{k:.2f}" for t, k in zip(teachers, scales, strict=True))
     print(f"teacher (int8, mean of {names}): {msg}")
