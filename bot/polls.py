@@ -150,11 +150,6 @@ def reminder_status(state: PollState, now: datetime, *, hour: int = 0) -> Remind
     return "stale" if at <= state.created_at else "due"
 
 
-def due_reminders(states: Iterable[PollState], now: datetime, *, hour: int = 0) -> list[PollState]:
-    """The polls whose forecast has come due at `now` and that were not reminded yet."""
-    return [s for s in states if reminder_status(s, now, hour=hour) == "due"]
-
-
 def accepts_votes(state: PollState, now: datetime) -> bool:
     """True while the poll is open and not yet past its closing time."""
     return state.is_open and now < state.closes_at

@@ -62,7 +62,7 @@ def test_reminder_waits_for_the_due_day_at_the_configured_hour() -> None:
     assert polls.reminder_cutoff(day + timedelta(hours=9), 9) == DUE
 
 
-def test_due_reminders_selects_only_dated_unreminded_polls_whose_day_came() -> None:
+def test_only_dated_unreminded_polls_whose_day_came_are_due() -> None:
     """Selection skips undated, already reminded, not yet due and dated-before-start polls."""
     now = datetime(2027, 3, 4, tzinfo=UTC)
     due_open = _state(id=1)
@@ -72,7 +72,7 @@ def test_due_reminders_selects_only_dated_unreminded_polls_whose_day_came() -> N
     future = _state(id=5, resolve_by=date(2027, 3, 5))
     stale = _state(id=6, resolve_by=date(2020, 1, 1))
     states = [due_open, due_closed, undated, reminded, future, stale]
-    assert [s.id for s in polls.due_reminders(states, now)] == [1, 2]
+    assert [s.id for s in states if polls.reminder_status(s, now) == "due"] == [1, 2]
     assert polls.reminder_status(stale, now) == "stale"
     assert polls.reminder_status(undated, now) == polls.reminder_status(reminded, now) == "none"
 
