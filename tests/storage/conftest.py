@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 from store_support import PG_ENV, FakeClock, Target
 
+from bot.storage.engine import create_engine
 from bot.store import SqlStore
 
 
@@ -35,6 +36,16 @@ async def target(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
             await conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
     finally:
         await engine.dispose()
+
+
+@pytest.fixture
+async def engine(target: Target) -> AsyncIterator[AsyncEngine]:
+    """A bare engine on the empty target database (nothing migrated yet)."""
+    created = create_engine(target.url, schema=target.schema)
+    try:
+        yield created
+    finally:
+        await created.dispose()
 
 
 @pytest.fixture

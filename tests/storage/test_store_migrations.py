@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,21 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from store_support import Target
 
 from bot.storage import migrate
-from bot.storage.engine import create_engine, sqlite_path
+from bot.storage.engine import sqlite_path
 from bot.storage.tables import metadata
 from bot.store import SqlStore
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def engine(target: Target) -> AsyncIterator[AsyncEngine]:
-    """A bare engine on the empty target database (nothing migrated yet)."""
-    created = create_engine(target.url, schema=target.schema)
-    try:
-        yield created
-    finally:
-        await created.dispose()
 
 
 def _tables(conn: Connection) -> set[str]:

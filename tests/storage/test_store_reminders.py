@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -16,7 +15,6 @@ from store_support import FakeClock, Target
 
 from bot.poll_models import PollSpec
 from bot.storage import migrate
-from bot.storage.engine import create_engine
 from bot.store import SqlStore
 
 DUE = date(2027, 3, 3)
@@ -86,16 +84,6 @@ async def test_two_stores_racing_for_one_reminder_get_it_once(
             assert sum(r is not None for r in results) == 1
     finally:
         await other.close()
-
-
-@pytest.fixture
-async def engine(target: Target) -> AsyncIterator[AsyncEngine]:
-    """A bare engine on the empty target database (nothing migrated yet)."""
-    created = create_engine(target.url, schema=target.schema)
-    try:
-        yield created
-    finally:
-        await created.dispose()
 
 
 def _poll_columns(conn: Connection) -> set[str]:
