@@ -96,28 +96,40 @@ async def wired_core(
 ) -> AsyncIterator[tuple[Core, StaticFetcher, SqlStore]]:
     """A real Core on a fresh store (SQLite, or PostgreSQL in a schema of its own)."""
     clock = clock or FixedClock()
+    async with fresh_store(tmp_path, clock, backend, "core") as (store, _, _):
+        fetcher = StaticFetcher(pages, delay_s=delay_s)
+        sup = supervisor or Supervisor()
+        core = Core(
+            store=store,
+            fetcher=fetcher,
+            analyzer=CueAnalyzer(),
+            extract=extract_plain,
+            supervisor=sup,
+            channels=channels,
+            clock=clock,
+        )
+        try:
+            yield core, fetcher, store
+        finally:
+            await sup.drain(2.0)
+
+
+@asynccontextmanager
+async def fresh_store(
+    tmp_path: Path, clock: FixedClock, backend: str, name: str
+) -> AsyncIterator[tuple[SqlStore, str, str | None]]:
+    """An empty store, its URL and its schema: SQLite `name`.db, or a PostgreSQL schema of its
+    own that is dropped at the end."""
     schema = None
     if backend == "postgres":
         url = os.environ[PG_ENV]
-        schema = f"unspin_core_{uuid.uuid4().hex[:12]}"
+        schema = f"unspin_{name}_{uuid.uuid4().hex[:12]}"
     else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'core.db'}"
+        url = f"sqlite+aiosqlite:///{tmp_path / f'{name}.db'}"
     store = await SqlStore.open(url, clock=clock, schema=schema)
-    fetcher = StaticFetcher(pages, delay_s=delay_s)
-    sup = supervisor or Supervisor()
-    core = Core(
-        store=store,
-        fetcher=fetcher,
-        analyzer=CueAnalyzer(),
-        extract=extract_plain,
-        supervisor=sup,
-        channels=channels,
-        clock=clock,
-    )
     try:
-        yield core, fetcher, store
+        yield store, url, schema
     finally:
-        await sup.drain(2.0)
         if schema is not None:
             async with store.engine.begin() as conn:
                 await conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import os
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from core_support import PG_ENV, article_text
-from sqlalchemy import text
+from core_support import article_text, fresh_store
 
 from bot.core import Core
 from bot.models import Analysis, Article
@@ -68,19 +65,9 @@ async def dated_core(
 ) -> AsyncIterator[tuple[Core, SqlStore, FixedClock, str, str | None]]:
     """A real Core and store whose article's predictions come due on `due`."""
     clock = FixedClock()
-    schema = None
-    if backend == "postgres":
-        url = os.environ[PG_ENV]
-        schema = f"unspin_remind_{uuid.uuid4().hex[:12]}"
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'remind.db'}"
-    store = await SqlStore.open(url, clock=clock, schema=schema)
-    core = new_core(store, clock, DatedAnalyzer(due, by), polls or PollSettings())
-    try:
-        yield core, store, clock, url, schema
-    finally:
-        await core.supervisor.drain(2.0)
-        if schema is not None:
-            async with store.engine.begin() as conn:
-                await conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        await store.close()
+    async with fresh_store(tmp_path, clock, backend, "remind") as (store, url, schema):
+        core = new_core(store, clock, DatedAnalyzer(due, by), polls or PollSettings())
+        try:
+            yield core, store, clock, url, schema
+        finally:
+            await core.supervisor.drain(2.0)
